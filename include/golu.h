@@ -1,0 +1,264 @@
+/*
+ * libgolu: the GoLU activation (Gompertz Linear Unit) on any OpenCL 1.2+ device.
+ *
+ * Formulas (Das et al. 2025, "Gompertz Linear Units", arXiv:2502.03654, eq. 1 and its derivative):
+ *
+ *     forward   y  = alpha * x * exp(-beta * exp(-gamma * x))
+ *     backward  dx = dy * alpha * exp(-beta * e) * (1 + beta * gamma * x * e),   e = exp(-gamma * x)
+ *
+ * with alpha = beta = gamma = 1 by default. Every array is a flat vector of n elements of one dtype,
+ * addressed by an element offset into an OpenCL buffer; shape does not matter to an element-wise op.
+ *
+ * Numerics (the contract; tests/ checks each line against a double-precision reference):
+ *   - f32 and f64 are computed in their own precision; f16 and bf16 are loaded into float, computed
+ *     in float and rounded once, to nearest even, at the store.
+ *   - For finite x, finite dy and valid parameters (see golu_params) no result is NaN, and none is
+ *     infinite unless the true result overflows the dtype.
+ *   - NaN in x (or dy) gives NaN out.
+ *   - For alpha != 0, beta > 0 and gamma > 0 the limits at the infinities are exact:
+ *     forward(-inf) = -0, forward(+inf) = alpha * (+inf), backward(-inf) = 0, backward(+inf) = alpha * dy.
+ *   - Kernels are built without -cl-fast-relaxed-math or any other relaxed-math option.
+ *   - Accuracy bounds per dtype are stated next to golu_enqueue_forward().
+ *
+ * Errors: every call returns a golu_status. Values below 100 are pinned and will never change
+ * meaning. After a failure, golu_context_detail() holds a readable message (the argument at fault,
+ * the OpenCL error name, or a program build log). The library never prints.
+ *
+ * Thread-safety: a golu_context may be shared by any number of threads. Enqueue calls from several
+ * threads at once are safe, on one shared cl_command_queue or on a queue per thread (the library
+ * serialises its own use of each cl_kernel object). The detail message is per context and is
+ * overwritten by the latest failure of any thread: read it on the thread that failed, before other
+ * threads can fail. golu_context_destroy() must not race with any other call on that context.
+ */
+#ifndef GOLU_H
+#define GOLU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#ifdef __APPLE__
+#include <OpenCL/cl.h>
+#else
+#include <CL/cl.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(GOLU_BUILDING_LIBRARY)
+#define GOLU_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define GOLU_API __attribute__((visibility("default")))
+#else
+#define GOLU_API
+#endif
+
+/* ---- version ------------------------------------------------------------------------------ */
+
+#define GOLU_VERSION_MAJOR 0
+#define GOLU_VERSION_MINOR 1
+#define GOLU_VERSION_PATCH 0
+#define GOLU_VERSION_NUMBER (GOLU_VERSION_MAJOR * 10000 + GOLU_VERSION_MINOR * 100 + GOLU_VERSION_PATCH)
+
+/*! golu_version_number() :
+ *  @return : GOLU_VERSION_NUMBER of the library actually linked (may differ from the header's). */
+GOLU_API unsigned golu_version_number(void);
+
+/*! golu_version_string() :
+ *  @return : "MAJOR.MINOR.PATCH" of the linked library; a static string, never NULL. */
+GOLU_API const char *golu_version_string(void);
+
+/* ---- status codes ------------------------------------------------------------------------- */
+
+/* Pinned values: a code below 100 keeps its number and meaning in every future version. */
+typedef enum {
+    GOLU_OK = 0,
+    GOLU_ERROR_NULL_ARGUMENT = 1,        /* a required pointer or cl_* handle is NULL */
+    GOLU_ERROR_INVALID_DTYPE = 2,        /* not one of the golu_dtype values */
+    GOLU_ERROR_UNSUPPORTED_DTYPE = 3,    /* valid dtype the device cannot run (f64 without cl_khr_fp64) */
+    GOLU_ERROR_BUFFER_TOO_SMALL = 4,     /* (offset + n) * element size exceeds the buffer's CL_MEM_SIZE */
+    GOLU_ERROR_SIZE_OVERFLOW = 5,        /* (offset + n) * element size does not fit in 64 bits */
+    GOLU_ERROR_INVALID_PARAMETER = 6,    /* alpha, beta or gamma non-finite, or beta < 0 */
+    GOLU_ERROR_OVERLAP = 7,              /* an output overlaps an input without being exactly in-place */
+    GOLU_ERROR_DEVICE_NOT_IN_CONTEXT = 8,/* the queue's device or context is not the golu_context's */
+    GOLU_ERROR_INVALID_WAIT_LIST = 9,    /* num_events > 0 with a NULL list, or a list with count 0 */
+    GOLU_ERROR_NO_DEVICE = 10,           /* no OpenCL platform/device found, or none matches GOLU_DEVICE */
+    GOLU_ERROR_INVALID_DEVICE_SPEC = 11, /* a device selection string that cannot be parsed */
+    GOLU_ERROR_KERNEL_SOURCE = 12,       /* GOLU_KERNEL_DIR is set but a .cl file cannot be read */
+    GOLU_ERROR_BUILD_FAILED = 13,        /* clBuildProgram failed; the detail holds the build log */
+    GOLU_ERROR_OPENCL = 14,              /* any other OpenCL call failed; the detail names the error */
+    GOLU_ERROR_OUT_OF_HOST_MEMORY = 15,  /* malloc failed */
+    GOLU_ERROR_INVALID_ARGUMENT = 16     /* any other invalid argument; the detail says which */
+} golu_status;
+
+/*! golu_status_name() :
+ *  @return : the enumerator's name ("GOLU_OK", ...), or "GOLU_UNKNOWN_STATUS"; never NULL. */
+GOLU_API const char *golu_status_name(golu_status status);
+
+/* ---- dtypes and parameters ---------------------------------------------------------------- */
+
+/* Storage types. Pinned values. */
+typedef enum {
+    GOLU_F32 = 0,  /* IEEE binary32 */
+    GOLU_F16 = 1,  /* IEEE binary16; loaded/stored with vload_half/vstore_half, so cl_khr_fp16 is not needed */
+    GOLU_BF16 = 2, /* bfloat16: the upper 16 bits of a binary32, stored as a 16-bit unsigned integer */
+    GOLU_F64 = 3   /* IEEE binary64; needs cl_khr_fp64 (else GOLU_ERROR_UNSUPPORTED_DTYPE) */
+} golu_dtype;
+
+#define GOLU_DTYPE_COUNT 4
+
+/*! golu_dtype_name() : "f32", "f16", "bf16", "f64", or NULL for an invalid value. */
+GOLU_API const char *golu_dtype_name(golu_dtype dtype);
+
+/*! golu_dtype_size() : bytes per element (4, 2, 2, 8), or 0 for an invalid value. */
+GOLU_API size_t golu_dtype_size(golu_dtype dtype);
+
+/* GoLU's parameters. Valid values: alpha, beta, gamma finite and beta >= 0 (beta < 0 makes the gate
+ * grow without bound, and is rejected with GOLU_ERROR_INVALID_PARAMETER). They are kernel arguments:
+ * changing them never rebuilds a program. f32/f16/bf16 kernels receive them rounded to float; f64
+ * kernels receive them as double. Pass NULL wherever a `const golu_params *` is taken for the
+ * defaults alpha = beta = gamma = 1. */
+typedef struct {
+    double alpha;
+    double beta;
+    double gamma;
+} golu_params;
+
+#define GOLU_PARAMS_DEFAULT_INIT {1.0, 1.0, 1.0}
+
+/* ---- context -------------------------------------------------------------------------------- */
+
+/* Opaque. Holds the OpenCL context, its devices, the programs built per (device, dtype) on first
+ * use, the chosen work-group sizes, and the last detail message. */
+typedef struct golu_context golu_context;
+
+/*! golu_context_create() :
+ *  Wraps the caller's `cl_ctx` and `num_devices` of its `devices` (all must belong to `cl_ctx`).
+ *  The cl_context and each cl_device_id are retained, and released by golu_context_destroy().
+ *  Nothing is compiled yet: programs are built per (device, dtype) on first use, or by golu_prepare().
+ *  @return : GOLU_OK and `*out`, or an error (then `*out` is NULL). */
+GOLU_API golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices,
+                                         const cl_device_id *devices, golu_context **out);
+
+/*! golu_context_create_default() :
+ *  Creates its own OpenCL context on one device, chosen as follows: the environment variable
+ *  GOLU_DEVICE if set (see golu_select_device()); otherwise the first GPU of any platform; otherwise
+ *  the first device of any type. Also creates an in-order command queue with profiling enabled,
+ *  used by the host-pointer calls and returned by golu_context_default_queue().
+ *  @return : GOLU_OK and `*out`; GOLU_ERROR_NO_DEVICE, GOLU_ERROR_INVALID_DEVICE_SPEC, ... (then
+ *  `*out` is NULL; the reason is lost with the context, so golu_last_create_detail() keeps it). */
+GOLU_API golu_status golu_context_create_default(golu_context **out);
+
+/*! golu_last_create_detail() :
+ *  The detail message of the latest failed golu_context_create*() call on this thread; "" if none. */
+GOLU_API const char *golu_last_create_detail(void);
+
+/*! golu_context_destroy() :
+ *  Releases everything the context holds. golu_context_destroy(NULL) does nothing. Work already
+ *  enqueued by the library keeps its own references and completes normally. */
+GOLU_API void golu_context_destroy(golu_context *ctx);
+
+/*! golu_context_detail() :
+ *  The message of the context's latest failure (e.g. "y: buffer of 64 bytes is smaller than
+ *  (offset 8 + n 10) * 4 bytes", "clEnqueueNDRangeKernel: CL_OUT_OF_RESOURCES", a build log).
+ *  "" after a success that followed no failure. Valid until the next call on `ctx`. */
+GOLU_API const char *golu_context_detail(const golu_context *ctx);
+
+/*! golu_context_cl_context() / golu_context_num_devices() / golu_context_device() :
+ *  Accessors. golu_context_device() returns NULL for an index >= golu_context_num_devices(). */
+GOLU_API cl_context golu_context_cl_context(const golu_context *ctx);
+GOLU_API cl_uint golu_context_num_devices(const golu_context *ctx);
+GOLU_API cl_device_id golu_context_device(const golu_context *ctx, cl_uint index);
+
+/*! golu_context_default_queue() :
+ *  The queue made by golu_context_create_default() (profiling enabled), or for a context made by
+ *  golu_context_create(), a queue the library creates on the first device at the first call. The
+ *  context owns it: do not release it. NULL on failure (see the detail). */
+GOLU_API cl_command_queue golu_context_default_queue(golu_context *ctx);
+
+/*! golu_dtype_supported() :
+ *  @return : GOLU_OK if `device` (one of the context's) can run `dtype`; GOLU_ERROR_UNSUPPORTED_DTYPE,
+ *  GOLU_ERROR_INVALID_DTYPE or GOLU_ERROR_DEVICE_NOT_IN_CONTEXT otherwise. Builds nothing. */
+GOLU_API golu_status golu_dtype_supported(golu_context *ctx, cl_device_id device, golu_dtype dtype);
+
+/*! golu_prepare() :
+ *  Builds now (instead of at the first enqueue) the programs for `dtype` on every device of the
+ *  context that supports it. @return : GOLU_OK, GOLU_ERROR_BUILD_FAILED (detail = build log), ... */
+GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
+
+/* ---- device selection ----------------------------------------------------------------------- */
+
+/*! golu_select_device() :
+ *  Finds a device from a selection string, the syntax of GOLU_DEVICE and golu-bench --device:
+ *    "P:D"   device index D of platform index P (both from 0, in the ICD loader's order);
+ *    "gpu" / "cpu" / "accelerator"   the first device of that type;
+ *    any other text: the first device whose "platform name / device name" contains it
+ *            (case-insensitive), e.g. "NVIDIA", "H200", "pthread", "Portable Computing".
+ *  `spec` NULL or "" means the default rule (first GPU, else first device).
+ *  @return : GOLU_OK with `*platform` and `*device` (neither retained); GOLU_ERROR_NO_DEVICE;
+ *  GOLU_ERROR_INVALID_DEVICE_SPEC for a malformed "P:D". */
+GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platform,
+                                        cl_device_id *device);
+
+/* ---- enqueue (non-blocking) ------------------------------------------------------------------ */
+
+/*! golu_enqueue_forward() :
+ *  Enqueues y[y_offset + i] = GoLU(x[x_offset + i]) for 0 <= i < n on `queue` and returns at once.
+ *  `x` and `y`  : cl_mem buffers of `dtype` elements; offsets and n count elements, not bytes.
+ *  In-place is allowed: x == y with x_offset == y_offset. Any other overlap is GOLU_ERROR_OVERLAP.
+ *  `params`     : NULL for alpha = beta = gamma = 1.
+ *  `queue`      : any queue on a device of `ctx` (in-order or not); synchronisation is the
+ *                 caller's: the kernel waits on `wait_list` (num_events entries, or NULL and 0).
+ *  `event`      : if not NULL, receives a new event for this command; the caller releases it.
+ *  n == 0       : success, nothing computed; a requested event is still returned (complete at once
+ *                 if num_events == 0, else a marker that completes after the wait list).
+ *  On any error nothing is enqueued and `*event` is left unchanged.
+ *  Accuracy for alpha = beta = gamma = 1 (measured against MPFR/long double; docs/ACCURACY.md):
+ *    f32 forward within 4 ulp for x >= -1, larger relative error only where y underflows towards 0
+ *    (x < -1, where the result's magnitude is below 0.066); f64 within 4 ulp for x >= -1;
+ *    f16 and bf16 within 1 ulp of the correctly rounded result.
+ *  Errors: GOLU_ERROR_NULL_ARGUMENT (ctx, queue, x, y), GOLU_ERROR_INVALID_DTYPE,
+ *  GOLU_ERROR_UNSUPPORTED_DTYPE, GOLU_ERROR_SIZE_OVERFLOW, GOLU_ERROR_BUFFER_TOO_SMALL,
+ *  GOLU_ERROR_OVERLAP, GOLU_ERROR_INVALID_PARAMETER, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,
+ *  GOLU_ERROR_INVALID_WAIT_LIST, GOLU_ERROR_BUILD_FAILED, GOLU_ERROR_OPENCL. */
+GOLU_API golu_status golu_enqueue_forward(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
+                                          uint64_t n, cl_mem x, uint64_t x_offset, cl_mem y,
+                                          uint64_t y_offset, const golu_params *params,
+                                          cl_uint num_events, const cl_event *wait_list,
+                                          cl_event *event);
+
+/*! golu_enqueue_backward() :
+ *  Enqueues dx[i] = dy[i] * dGoLU/dx(x[i]) (offsets as in golu_enqueue_forward) and returns at once.
+ *  dx may be exactly dy or exactly x (same buffer and offset): the gradient is then written in
+ *  place. Any other overlap of dx with dy or x is GOLU_ERROR_OVERLAP; dy and x may overlap freely.
+ *  Accuracy for default parameters: f32 within 2 ulp of alpha * |dy| (an absolute bound: the
+ *  gradient crosses zero near x = -0.567, where no relative bound is meaningful); f16 and bf16
+ *  within 1 ulp of the correctly rounded result. Other arguments, n == 0 and errors as for
+ *  golu_enqueue_forward(). */
+GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
+                                           uint64_t n, cl_mem dy, uint64_t dy_offset, cl_mem x,
+                                           uint64_t x_offset, cl_mem dx, uint64_t dx_offset,
+                                           const golu_params *params, cl_uint num_events,
+                                           const cl_event *wait_list, cl_event *event);
+
+/* ---- host-pointer convenience calls (blocking) --------------------------------------------- */
+
+/*! golu_forward_host() / golu_backward_host() :
+ *  Copy n elements of `dtype` from host memory to the device of golu_context_default_queue(), run
+ *  the kernel, copy the result back and return when it is in `y` / `dx`. In-place (y == x, or dx
+ *  == dy or dx == x) is allowed. For f16/bf16 the host arrays hold the 16-bit patterns (uint16_t).
+ *  Errors: as the enqueue calls, plus GOLU_ERROR_OPENCL when device memory cannot be allocated. */
+GOLU_API golu_status golu_forward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, const void *x,
+                                       void *y, const golu_params *params);
+GOLU_API golu_status golu_backward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, const void *dy,
+                                        const void *x, void *dx, const golu_params *params);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GOLU_H */
