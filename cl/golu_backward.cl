@@ -1,0 +1,42 @@
+/*
+ * libgolu backward family:
+ *   dx = dy * alpha * exp(-beta*e) * (1 + beta*gamma*x*e),  e = exp(-gamma*x)
+ * (the derivative of Das et al. 2025, arXiv:2502.03654, eq. 1). Needs golu_common.cl before it.
+ *
+ * With u = -gamma*x, z = beta*e and t = exp(-z): beta*gamma*x*e = -u*z, so the derivative is
+ * t - u*(z*t), evaluated as one fma. z*t stays finite (it is at most 1/e), and is 0 where t
+ * underflows, so no 0 * inf arises for any finite or infinite x, and no NaN is masked.
+ */
+
+inline realV golu_derivative_value(realV x, real beta, real gamma)
+{
+    golu_gate_t g = golu_gate(x, beta, gamma);
+    realV zt = g.t == (realV)0 ? (realV)0 : g.z * g.t;
+    return fma(-g.u, zt, g.t);
+}
+
+#define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV)                                                  \
+    __kernel void NAME(__global const storage_t *dy, ulong dy_off, __global const storage_t *x,     \
+                       ulong x_off, __global storage_t *dx, ulong dx_off, ulong n, real alpha,     \
+                       real beta, real gamma)                                                      \
+    {                                                                                              \
+        __global const storage_t *dyp = dy + dy_off;                                               \
+        __global const storage_t *xp = x + x_off;                                                  \
+        __global storage_t *dxp = dx + dx_off;                                                     \
+        const ulong nvec = n / GOLU_VW;                                                            \
+        const ulong gid = get_global_id(0);                                                        \
+        const ulong stride = get_global_size(0);                                                   \
+        for (ulong i = gid; i < nvec; i += stride) {                                               \
+            realV g = golu_derivative_value(LOADV(xp, i), beta, gamma);                            \
+            STOREV(dxp, i, alpha * (LOADV(dyp, i) * g));                                           \
+        }                                                                                          \
+        if (gid < n - nvec * GOLU_VW) {                                                            \
+            const ulong k = nvec * GOLU_VW + gid;                                                  \
+            realV g = golu_derivative_value((realV)(GOLU_LOAD1(xp, k)), beta, gamma);              \
+            realV d = (realV)(GOLU_LOAD1(dyp, k));                                                 \
+            GOLU_STORE1(dxp, k, GOLU_LANE0(alpha * (d * g)));                                      \
+        }                                                                                          \
+    }
+
+GOLU_BACKWARD_KERNEL(golu_backward_aligned, GOLU_LOAD_ALIGNED, GOLU_STORE_ALIGNED)
+GOLU_BACKWARD_KERNEL(golu_backward, GOLU_LOAD, GOLU_STORE)
