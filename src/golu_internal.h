@@ -1,0 +1,138 @@
+/*
+ * libgolu internals: the context's layout and the functions the src/ files share.
+ * Nothing here is installed.
+ */
+#ifndef GOLU_INTERNAL_H
+#define GOLU_INTERNAL_H
+
+#include "golu.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+
+/* The kernels of one program, in the order of golu_kernel_names[]. */
+typedef enum {
+    GOLU_KERNEL_FORWARD = 0,
+    GOLU_KERNEL_FORWARD_ALIGNED = 1,
+    GOLU_KERNEL_BACKWARD = 2,
+    GOLU_KERNEL_BACKWARD_ALIGNED = 3,
+    GOLU_KERNEL_COUNT = 4
+} golu_kernel_id;
+
+extern const char *const golu_kernel_names[GOLU_KERNEL_COUNT];
+
+/* One built kernel and how it is launched. clSetKernelArg on a shared cl_kernel is not
+ * thread-safe, so `lock` covers setting the arguments and the enqueue that reads them. */
+typedef struct {
+    cl_kernel kernel;
+    pthread_mutex_t lock;
+    size_t local_size;  /* work-items per work-group */
+    size_t max_groups;  /* cap on work-groups; the kernels loop over the rest (grid-stride) */
+} golu_kernel_slot;
+
+/* The program of one (device, dtype), built on first use. */
+typedef struct {
+    int built;          /* 0 not yet, 1 built; read and written under the context's lock */
+    unsigned vw;        /* GOLU_VW it was built with: elements per work-item per step */
+    cl_program program;
+    golu_kernel_slot kernels[GOLU_KERNEL_COUNT];
+} golu_program_slot;
+
+typedef struct {
+    cl_device_id id;
+    cl_device_type type;
+    int has_fp64;
+    cl_uint compute_units;
+    size_t max_work_group_size;
+    size_t max_work_item_size0;
+    cl_ulong max_mem_alloc_size;
+    golu_program_slot programs[GOLU_DTYPE_COUNT];
+} golu_device;
+
+#define GOLU_DETAIL_CAPACITY 16384
+
+struct golu_context {
+    cl_context cl_ctx;
+    cl_uint num_devices;
+    golu_device *devices;
+    cl_command_queue default_queue;   /* created on demand (or by create_default) */
+    pthread_mutex_t lock;             /* program builds and the default queue */
+    pthread_mutex_t detail_lock;      /* the detail message only (taken inside `lock` too) */
+    char detail[GOLU_DETAIL_CAPACITY];
+};
+
+/* ---- detail.c ---- */
+/* Stores a printf-style message as the context's detail (or the thread's create detail when ctx
+ * is NULL) and returns `status`, so callers can write `return golu_fail(ctx, STATUS, ...)`. */
+golu_status golu_fail(golu_context *ctx, golu_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Same, for a failed OpenCL call: "<what>: <CL error name> (<code>)". */
+golu_status golu_fail_cl(golu_context *ctx, const char *what, cl_int err);
+/* Appends text (e.g. a build log) to the detail message, truncating at the capacity. */
+void golu_detail_append(golu_context *ctx, const char *text);
+
+/* ---- cl_error_names.c ---- */
+const char *golu_cl_error_name(cl_int err);
+
+/* ---- device_spec.c: the selection-string grammar (pure; fuzzed) ---- */
+typedef enum {
+    GOLU_SPEC_DEFAULT,  /* NULL or "": first GPU, else first device */
+    GOLU_SPEC_INDEX,    /* "P:D" */
+    GOLU_SPEC_ORDINAL,  /* "N": the N-th device counting across platforms */
+    GOLU_SPEC_TYPE,     /* "gpu" | "cpu" | "accelerator" */
+    GOLU_SPEC_NAME      /* anything else: case-insensitive substring of "platform / device" */
+} golu_spec_kind;
+
+typedef struct {
+    golu_spec_kind kind;
+    unsigned long platform;
+    unsigned long device;       /* also the ordinal for GOLU_SPEC_ORDINAL */
+    cl_device_type type;
+    const char *text;           /* the spec itself, for GOLU_SPEC_NAME */
+} golu_device_spec;
+
+golu_status golu_parse_device_spec(const char *spec, golu_device_spec *out);
+int golu_contains_ignore_case(const char *haystack, const char *needle);
+
+/* ---- kernel_source.c ---- */
+/* The program text: golu_common.cl, golu_forward.cl, golu_backward.cl concatenated, from the
+ * embedded copy or from $GOLU_KERNEL_DIR. Caller frees. */
+golu_status golu_kernel_source(golu_context *ctx, char **out);
+
+/* ---- program.c ---- */
+/* The program of (device index, dtype), building it on first use. */
+golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype dtype,
+                             golu_program_slot **out);
+void golu_program_release(golu_program_slot *slot);
+
+/* ---- work_size.c ---- */
+/* Picks local size and group cap for a built kernel from the device's and kernel's limits. */
+golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev, golu_dtype dtype,
+                                golu_kernel_slot *slot);
+/* The NDRange for n elements processed `vw` at a time. */
+void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
+                        size_t *local);
+
+/* ---- validate.c ---- */
+/* One array argument of an element-wise call. */
+typedef struct {
+    const char *name;   /* "x", "y", "dy", "dx": used in detail messages */
+    cl_mem mem;
+    uint64_t offset;    /* elements */
+    int is_output;
+} golu_array_arg;
+
+golu_status golu_validate_params(golu_context *ctx, const golu_params *params);
+golu_status golu_validate_queue(golu_context *ctx, cl_command_queue queue, cl_uint *device_index);
+golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const cl_event *list);
+golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_dtype dtype);
+golu_status golu_validate_arrays(golu_context *ctx, const golu_array_arg *arrays, int count,
+                                 golu_dtype dtype, uint64_t n);
+
+/* ---- device_info.c ---- */
+golu_status golu_device_query(golu_context *ctx, cl_device_id id, golu_device *out);
+
+#endif

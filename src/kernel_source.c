@@ -1,0 +1,73 @@
+/* Where the OpenCL C text comes from: the copy embedded at build time from cl/, or, when
+ * GOLU_KERNEL_DIR is set, the same files read from that folder (kernel work without a rebuild). */
+#include "golu_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const size_t golu_embedded_source_count;
+extern const char *const golu_embedded_source_names[];
+extern const char *const golu_embedded_sources[];
+
+static char *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long len = ftell(f);
+        if (len >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len + 1)) != NULL) {
+            if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+                free(buf);
+                buf = NULL;
+            } else {
+                buf[len] = '\0';
+                *size = (size_t)len;
+            }
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+golu_status golu_kernel_source(golu_context *ctx, char **out)
+{
+    const char *dir = getenv("GOLU_KERNEL_DIR");
+    char *parts[8] = {0};
+    size_t sizes[8] = {0}, total = 0;
+    size_t count = golu_embedded_source_count < 8 ? golu_embedded_source_count : 8;
+    golu_status status = GOLU_OK;
+    for (size_t i = 0; i < count; i++) {
+        if (dir && dir[0]) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, golu_embedded_source_names[i]);
+            parts[i] = read_file(path, &sizes[i]);
+            if (!parts[i]) {
+                status = golu_fail(ctx, GOLU_ERROR_KERNEL_SOURCE,
+                                   "GOLU_KERNEL_DIR: cannot read %s", path);
+                break;
+            }
+        } else {
+            sizes[i] = strlen(golu_embedded_sources[i]);
+        }
+        total += sizes[i] + 1;
+    }
+    char *text = status == GOLU_OK ? malloc(total + 1) : NULL;
+    if (status == GOLU_OK && !text)
+        status = golu_fail(ctx, GOLU_ERROR_OUT_OF_HOST_MEMORY, "out of host memory");
+    if (text) {
+        size_t at = 0;
+        for (size_t i = 0; i < count; i++) {
+            memcpy(text + at, parts[i] ? parts[i] : golu_embedded_sources[i], sizes[i]);
+            at += sizes[i];
+            text[at++] = '\n';
+        }
+        text[at] = '\0';
+        *out = text;
+    }
+    for (size_t i = 0; i < count; i++)
+        free(parts[i]);
+    return status;
+}

@@ -1,0 +1,133 @@
+/* Programs: one per (device, dtype), built from the kernel source on first use and kept in the
+ * context. GOLU_DTYPE and GOLU_VW are passed as -D options; no relaxed-math option is ever used. */
+#include "golu_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const golu_kernel_names[GOLU_KERNEL_COUNT] = {
+    "golu_forward", "golu_forward_aligned", "golu_backward", "golu_backward_aligned"};
+
+/* Elements per work-item per step: one 16-byte vector on GPUs, 32 bytes (an AVX register) on CPUs. */
+static unsigned vector_width(const golu_device *dev, golu_dtype dtype)
+{
+    size_t bytes = (dev->type & CL_DEVICE_TYPE_CPU) ? 32 : 16;
+    return (unsigned)(bytes / golu_dtype_size(dtype));
+}
+
+static void append_build_log(golu_context *ctx, cl_program program, cl_device_id device)
+{
+    size_t size = 0;
+    if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size) != CL_SUCCESS)
+        return;
+    char *log = malloc(size + 1);
+    if (!log)
+        return;
+    if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, log, NULL) == CL_SUCCESS) {
+        log[size] = '\0';
+        golu_detail_append(ctx, log);
+    }
+    free(log);
+}
+
+/* Builds slot's program and kernels; called with ctx->lock held. */
+static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, golu_program_slot *slot)
+{
+    char *source = NULL;
+    golu_status status = golu_kernel_source(ctx, &source);
+    if (status != GOLU_OK)
+        return status;
+    cl_int err;
+    const char *text = source;
+    cl_program program = clCreateProgramWithSource(ctx->cl_ctx, 1, &text, NULL, &err);
+    free(source);
+    if (err != CL_SUCCESS)
+        return golu_fail_cl(ctx, "clCreateProgramWithSource", err);
+
+    unsigned vw = vector_width(dev, dtype);
+    char options[128];
+    snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u", (int)dtype, vw);
+    err = clBuildProgram(program, 1, &dev->id, options, NULL, NULL);
+    if (err != CL_SUCCESS) {
+        golu_fail(ctx, GOLU_ERROR_BUILD_FAILED, "clBuildProgram(%s, %s): %s (%d); build log:\n",
+                  golu_dtype_name(dtype), options, golu_cl_error_name(err), (int)err);
+        append_build_log(ctx, program, dev->id);
+        clReleaseProgram(program);
+        return GOLU_ERROR_BUILD_FAILED;
+    }
+
+    golu_program_slot built = {0};
+    built.program = program;
+    built.vw = vw;
+    for (int k = 0; k < GOLU_KERNEL_COUNT && status == GOLU_OK; k++) {
+        golu_kernel_slot *ks = &built.kernels[k];
+        ks->kernel = clCreateKernel(program, golu_kernel_names[k], &err);
+        if (err != CL_SUCCESS) {
+            ks->kernel = NULL;
+            status = golu_fail(ctx, GOLU_ERROR_OPENCL, "clCreateKernel(%s): %s (%d)",
+                               golu_kernel_names[k], golu_cl_error_name(err), (int)err);
+            break;
+        }
+        status = golu_work_size_init(ctx, dev, dtype, ks);
+    }
+    if (status != GOLU_OK) {
+        for (int k = 0; k < GOLU_KERNEL_COUNT; k++)
+            if (built.kernels[k].kernel)
+                clReleaseKernel(built.kernels[k].kernel);
+        clReleaseProgram(program);
+        return status;
+    }
+    for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
+        slot->kernels[k] = built.kernels[k];
+        pthread_mutex_init(&slot->kernels[k].lock, NULL);
+    }
+    slot->program = program;
+    slot->vw = vw;
+    slot->built = 1;
+    return GOLU_OK;
+}
+
+golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype dtype,
+                             golu_program_slot **out)
+{
+    golu_device *dev = &ctx->devices[device_index];
+    golu_program_slot *slot = &dev->programs[dtype];
+    golu_status status = GOLU_OK;
+    pthread_mutex_lock(&ctx->lock);
+    if (!slot->built)
+        status = build(ctx, dev, dtype, slot);
+    pthread_mutex_unlock(&ctx->lock);
+    if (status == GOLU_OK)
+        *out = slot;
+    return status;
+}
+
+void golu_program_release(golu_program_slot *slot)
+{
+    if (!slot->built)
+        return;
+    for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
+        clReleaseKernel(slot->kernels[k].kernel);
+        pthread_mutex_destroy(&slot->kernels[k].lock);
+    }
+    clReleaseProgram(slot->program);
+    slot->built = 0;
+}
+
+golu_status golu_prepare(golu_context *ctx, golu_dtype dtype)
+{
+    if (!ctx)
+        return GOLU_ERROR_NULL_ARGUMENT;
+    if (golu_dtype_size(dtype) == 0)
+        return golu_fail(ctx, GOLU_ERROR_INVALID_DTYPE, "dtype %d is not a golu_dtype", (int)dtype);
+    for (cl_uint d = 0; d < ctx->num_devices; d++) {
+        if (dtype == GOLU_F64 && !ctx->devices[d].has_fp64)
+            continue;
+        golu_program_slot *slot;
+        golu_status status = golu_program_get(ctx, d, dtype, &slot);
+        if (status != GOLU_OK)
+            return status;
+    }
+    return GOLU_OK;
+}

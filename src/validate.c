@@ -1,0 +1,129 @@
+/* Argument checks for the enqueue calls. Each class of bad argument has its own status and a
+ * detail message naming the argument; nothing is enqueued when any check fails. */
+#include "golu_internal.h"
+
+#include <math.h>
+
+golu_status golu_validate_params(golu_context *ctx, const golu_params *p)
+{
+    if (!p)
+        return GOLU_OK;
+    if (!isfinite(p->alpha) || !isfinite(p->beta) || !isfinite(p->gamma))
+        return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER,
+                         "params: alpha, beta and gamma must be finite (got %g, %g, %g)", p->alpha,
+                         p->beta, p->gamma);
+    if (p->beta < 0.0)
+        return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER, "params: beta must be >= 0 (got %g)",
+                         p->beta);
+    return GOLU_OK;
+}
+
+golu_status golu_validate_queue(golu_context *ctx, cl_command_queue queue, cl_uint *device_index)
+{
+    cl_context qctx = NULL;
+    cl_device_id qdev = NULL;
+    cl_int err = clGetCommandQueueInfo(queue, CL_QUEUE_CONTEXT, sizeof qctx, &qctx, NULL);
+    if (err == CL_SUCCESS)
+        err = clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, sizeof qdev, &qdev, NULL);
+    if (err != CL_SUCCESS)
+        return golu_fail(ctx, GOLU_ERROR_INVALID_ARGUMENT, "queue: clGetCommandQueueInfo: %s (%d)",
+                         golu_cl_error_name(err), (int)err);
+    if (qctx != ctx->cl_ctx)
+        return golu_fail(ctx, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,
+                         "queue: belongs to another cl_context than the golu_context's");
+    for (cl_uint d = 0; d < ctx->num_devices; d++) {
+        if (ctx->devices[d].id == qdev) {
+            *device_index = d;
+            return GOLU_OK;
+        }
+    }
+    return golu_fail(ctx, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,
+                     "queue: its device is not one of the golu_context's devices");
+}
+
+golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const cl_event *list)
+{
+    if ((num_events > 0) != (list != NULL))
+        return golu_fail(ctx, GOLU_ERROR_INVALID_WAIT_LIST,
+                         "wait list: num_events is %u but the list is %s", (unsigned)num_events,
+                         list ? "not NULL" : "NULL");
+    for (cl_uint i = 0; i < num_events; i++)
+        if (!list[i])
+            return golu_fail(ctx, GOLU_ERROR_INVALID_WAIT_LIST, "wait list: event %u is NULL",
+                             (unsigned)i);
+    return GOLU_OK;
+}
+
+golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_dtype dtype)
+{
+    if (golu_dtype_size(dtype) == 0)
+        return golu_fail(ctx, GOLU_ERROR_INVALID_DTYPE, "dtype: %d is not a golu_dtype", (int)dtype);
+    if (dtype == GOLU_F64 && !dev->has_fp64)
+        return golu_fail(ctx, GOLU_ERROR_UNSUPPORTED_DTYPE,
+                         "dtype: f64 needs cl_khr_fp64, which this device does not have");
+    return GOLU_OK;
+}
+
+/* The buffer an array really lives in (the parent of a sub-buffer) and its byte offset there. */
+static golu_status resolve(golu_context *ctx, const golu_array_arg *a, cl_mem *root, size_t *origin,
+                           size_t *size)
+{
+    cl_mem parent = NULL;
+    *origin = 0;
+    cl_int err = clGetMemObjectInfo(a->mem, CL_MEM_SIZE, sizeof *size, size, NULL);
+    if (err == CL_SUCCESS)
+        err = clGetMemObjectInfo(a->mem, CL_MEM_ASSOCIATED_MEMOBJECT, sizeof parent, &parent, NULL);
+    if (err == CL_SUCCESS && parent)
+        err = clGetMemObjectInfo(a->mem, CL_MEM_OFFSET, sizeof *origin, origin, NULL);
+    if (err != CL_SUCCESS)
+        return golu_fail(ctx, GOLU_ERROR_INVALID_ARGUMENT, "%s: not a valid buffer (%s)", a->name,
+                         golu_cl_error_name(err));
+    *root = parent ? parent : a->mem;
+    return GOLU_OK;
+}
+
+golu_status golu_validate_arrays(golu_context *ctx, const golu_array_arg *arrays, int count,
+                                 golu_dtype dtype, uint64_t n)
+{
+    uint64_t esize = golu_dtype_size(dtype);
+    cl_mem roots[4];
+    uint64_t begin[4], end[4];
+    for (int i = 0; i < count; i++) {
+        const golu_array_arg *a = &arrays[i];
+        if (a->offset > UINT64_MAX - n || (a->offset + n) > UINT64_MAX / esize)
+            return golu_fail(ctx, GOLU_ERROR_SIZE_OVERFLOW,
+                             "%s: (offset %llu + n %llu) * %llu bytes overflows 64 bits", a->name,
+                             (unsigned long long)a->offset, (unsigned long long)n,
+                             (unsigned long long)esize);
+        size_t size = 0, origin = 0;
+        golu_status status = resolve(ctx, a, &roots[i], &origin, &size);
+        if (status != GOLU_OK)
+            return status;
+        uint64_t need = (a->offset + n) * esize;
+        if (need > size)
+            return golu_fail(ctx, GOLU_ERROR_BUFFER_TOO_SMALL,
+                             "%s: buffer of %llu bytes is smaller than (offset %llu + n %llu) * %llu bytes",
+                             a->name, (unsigned long long)size, (unsigned long long)a->offset,
+                             (unsigned long long)n, (unsigned long long)esize);
+        begin[i] = origin + a->offset * esize;
+        end[i] = begin[i] + n * esize;
+    }
+    /* An output may be exactly an input (in-place), or disjoint from it; nothing in between. */
+    for (int o = 0; o < count; o++) {
+        if (!arrays[o].is_output || n == 0)
+            continue;
+        for (int i = 0; i < count; i++) {
+            if (i == o || roots[i] != roots[o])
+                continue;
+            int exact = begin[i] == begin[o];
+            int disjoint = end[i] <= begin[o] || end[o] <= begin[i];
+            if (!exact && !disjoint)
+                return golu_fail(ctx, GOLU_ERROR_OVERLAP,
+                                 "%s overlaps %s without being exactly in-place (bytes [%llu, %llu) and [%llu, %llu) of one buffer)",
+                                 arrays[o].name, arrays[i].name, (unsigned long long)begin[o],
+                                 (unsigned long long)end[o], (unsigned long long)begin[i],
+                                 (unsigned long long)end[i]);
+        }
+    }
+    return GOLU_OK;
+}
