@@ -1,0 +1,237 @@
+#include "golu_reference.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+/* The gate t = exp(-beta * exp(-gamma * x)) and helpers, computed so that no 0 * inf appears for
+ * infinite x: the limits are taken explicitly. */
+long double golu_ref_forward(long double x, double alpha, double beta, double gamma)
+{
+    if (isnan(x))
+        return x;
+    long double u = -(long double)gamma * x;
+    long double e = isnan(u) ? 1.0L : expl(u); /* gamma == 0 and x = +-inf: e = 1 */
+    long double z = beta == 0.0 ? 0.0L : (long double)beta * e;
+    long double t = expl(-z);
+    if (t == 0.0L)
+        return copysignl(0.0L, x) * (long double)alpha;
+    return (long double)alpha * x * t;
+}
+
+long double golu_ref_derivative(long double x, double alpha, double beta, double gamma)
+{
+    if (isnan(x))
+        return x;
+    long double u = -(long double)gamma * x;
+    if (isnan(u))
+        u = 0.0L;
+    long double e = expl(u);
+    long double z = beta == 0.0 ? 0.0L : (long double)beta * e;
+    long double t = expl(-z);
+    /* t * (1 + beta*gamma*x*e) = t - u * (z * t); z * t -> 0 when t underflows */
+    long double zt = t == 0.0L ? 0.0L : z * t;
+    long double ut = (zt == 0.0L) ? 0.0L : u * zt;
+    return (long double)alpha * (t - ut);
+}
+
+float golu_f16_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h >> 15) << 31;
+    uint32_t exp = (h >> 10) & 0x1f;
+    uint32_t man = h & 0x3ff;
+    float f;
+    if (exp == 0x1f) {
+        uint32_t bits = sign | 0x7f800000u | (man << 13);
+        memcpy(&f, &bits, 4);
+        return f;
+    }
+    f = ldexpf((float)(exp ? (man | 0x400) : man), (exp ? (int)exp : 1) - 25);
+    return sign ? -f : f;
+}
+
+uint16_t golu_double_to_f16(double v)
+{
+    uint16_t sign = signbit(v) ? 0x8000 : 0;
+    if (isnan(v))
+        return (uint16_t)(sign | 0x7e00);
+    double a = fabs(v);
+    if (a >= 65520.0) /* 65504 + half an ulp (16) rounds to inf */
+        return (uint16_t)(sign | 0x7c00);
+    if (a < 0x1p-14) { /* subnormal range: multiples of 2^-24 */
+        double q = nearbyint(a * 0x1p24); /* default rounding mode: to nearest even */
+        return (uint16_t)(sign | (uint16_t)q);
+    }
+    int e;
+    double m = frexp(a, &e); /* a = m * 2^e, m in [0.5, 1) */
+    double q = nearbyint(ldexp(m, 11)); /* 11 significant bits */
+    if (q == 2048.0) {
+        q = 1024.0;
+        e += 1;
+    }
+    int biased = e - 1 + 15;
+    if (biased >= 31)
+        return (uint16_t)(sign | 0x7c00);
+    return (uint16_t)(sign | (uint16_t)(biased << 10) | ((uint16_t)q & 0x3ff));
+}
+
+float golu_bf16_to_float(uint16_t b)
+{
+    uint32_t bits = (uint32_t)b << 16;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+uint16_t golu_double_to_bf16(double v)
+{
+    uint16_t sign = signbit(v) ? 0x8000 : 0;
+    if (isnan(v))
+        return (uint16_t)(sign | 0x7fc0);
+    double a = fabs(v);
+    /* largest finite bf16 is (2 - 2^-7) * 2^127; half an ulp above it rounds to inf */
+    if (a >= 0x1.ffp127)
+        return (uint16_t)(sign | 0x7f80);
+    if (a < 0x1p-126) { /* subnormal: multiples of 2^-133 */
+        double q = nearbyint(a * 0x1p133);
+        return (uint16_t)(sign | (uint16_t)q);
+    }
+    int e;
+    double m = frexp(a, &e);
+    double q = nearbyint(ldexp(m, 8)); /* 8 significant bits */
+    if (q == 256.0) {
+        q = 128.0;
+        e += 1;
+    }
+    int biased = e - 1 + 127;
+    if (biased >= 255)
+        return (uint16_t)(sign | 0x7f80);
+    return (uint16_t)(sign | (uint16_t)(biased << 7) | ((uint16_t)q & 0x7f));
+}
+
+double golu_ulp_f32(double v)
+{
+    double a = fabs(v);
+    if (a < FLT_MIN)
+        return 0x1p-149;
+    if (a > FLT_MAX)
+        a = FLT_MAX;
+    int e;
+    frexp(a, &e);
+    return ldexp(1.0, e - 24);
+}
+
+double golu_ulp_f64(long double v)
+{
+    long double a = fabsl(v);
+    if (a < DBL_MIN)
+        return 0x1p-1074;
+    if (a > DBL_MAX)
+        a = DBL_MAX;
+    int e;
+    frexpl(a, &e);
+    return ldexp(1.0, e - 53);
+}
+
+/* Map a 16-bit sign-magnitude pattern to a position on the line of values. */
+static int32_t ordered16(uint16_t v)
+{
+    int32_t mag = v & 0x7fff;
+    return (v & 0x8000) ? -mag : mag;
+}
+
+double golu_ulp_distance_16(uint16_t a, uint16_t b, int is_bf16)
+{
+    uint16_t inf = is_bf16 ? 0x7f80 : 0x7c00;
+    int a_nan = (a & 0x7fff) > inf, b_nan = (b & 0x7fff) > inf;
+    if (a_nan || b_nan)
+        return (a_nan && b_nan) ? 0.0 : 1e30;
+    return fabs((double)ordered16(a) - (double)ordered16(b));
+}
+
+uint64_t golu_rand_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+double golu_rand_uniform(uint64_t *state, double lo, double hi)
+{
+    return lo + (hi - lo) * ((double)(golu_rand_next(state) >> 11) * 0x1p-53);
+}
+
+static long double reference(int backward, long double x, long double dy, double alpha, double beta,
+                             double gamma)
+{
+    if (!backward)
+        return golu_ref_forward(x, alpha, beta, gamma);
+    return dy * golu_ref_derivative(x, alpha, beta, gamma);
+}
+
+/* beta * exp(-gamma * x), the factor by which the gate amplifies relative errors; capped. */
+static double amplification(double x, double beta, double gamma)
+{
+    double z = beta * exp(-gamma * x);
+    return (isnan(z) || z > 1e6) ? 1e6 : z;
+}
+
+static golu_check_result check_wide(int is_f64, int backward, double x, double dy, double got,
+                                    double alpha, double beta, double gamma)
+{
+    golu_check_result r = {0, 0.0, 0.0};
+    long double ref = reference(backward, x, dy, alpha, beta, gamma);
+    double ref_rounded = is_f64 ? (double)ref : (double)(float)ref;
+    r.ref = (double)ref;
+    if (isnan(ref) || isnan(got)) {
+        r.ok = isnan(ref) && isnan(got);
+        r.ulps = r.ok ? 0.0 : INFINITY;
+        return r;
+    }
+    if (isinf(ref_rounded) || isinf(got)) {
+        r.ok = ref_rounded == got;
+        r.ulps = r.ok ? 0.0 : INFINITY;
+        return r;
+    }
+    double ulp_ref = is_f64 ? golu_ulp_f64(ref) : golu_ulp_f32((double)ref);
+    double err = fabs((double)((long double)got - ref));
+    double bound = (4.0 + 2.0 * amplification(x, beta, gamma)) * ulp_ref;
+    if (backward) {
+        double scale = fabs(alpha * dy);
+        double ulp_scale = is_f64 ? golu_ulp_f64(scale) : golu_ulp_f32(scale);
+        bound += 4.0 * ulp_scale;
+        r.ulps = err / ulp_scale;
+    } else {
+        r.ulps = err / ulp_ref;
+    }
+    r.ok = err <= bound;
+    return r;
+}
+
+golu_check_result golu_check_f32(int backward, float x, float dy, float got, double alpha,
+                                 double beta, double gamma)
+{
+    return check_wide(0, backward, x, dy, got, (float)alpha, (float)beta, (float)gamma);
+}
+
+golu_check_result golu_check_f64(int backward, double x, double dy, double got, double alpha,
+                                 double beta, double gamma)
+{
+    return check_wide(1, backward, x, dy, got, alpha, beta, gamma);
+}
+
+golu_check_result golu_check_16(int is_bf16, int backward, uint16_t x, uint16_t dy, uint16_t got,
+                                double alpha, double beta, double gamma)
+{
+    golu_check_result r = {0, 0.0, 0.0};
+    double xv = is_bf16 ? golu_bf16_to_float(x) : golu_f16_to_float(x);
+    double dyv = is_bf16 ? golu_bf16_to_float(dy) : golu_f16_to_float(dy);
+    /* The kernels receive the parameters rounded to float. */
+    long double ref = reference(backward, xv, dyv, (float)alpha, (float)beta, (float)gamma);
+    uint16_t want = is_bf16 ? golu_double_to_bf16((double)ref) : golu_double_to_f16((double)ref);
+    r.ref = (double)ref;
+    r.ulps = golu_ulp_distance_16(got, want, is_bf16);
+    r.ok = r.ulps <= 1.0;
+    return r;
+}
