@@ -1,0 +1,28 @@
+/*
+ * golu-bench --check: every element of a device result against the long-double reference, with
+ * the accuracy contract of golu.h as implemented by golu_check_f32/f64/16 in tools/common.
+ */
+#ifndef GOLU_BENCH_CHECK_H
+#define GOLU_BENCH_CHECK_H
+
+#include "cells.h"
+
+#include <golu.h>
+
+#include <stdint.h>
+
+typedef struct {
+    uint64_t checked;
+    uint64_t mismatches;
+    double max_ulps; /* worst error seen, in the unit golu_check_* reports (inf for a NaN miss) */
+} bench_check_stats;
+
+/* Checks got[0..n-1] for `cell` given the inputs x and dy (dy unused for the forward), printing
+ * the first few mismatches on stderr. Fills `*stats` for this cell. */
+void bench_check_cell(const bench_cell *cell, const void *x, const void *dy, const void *got,
+                      const golu_params *params, bench_check_stats *stats);
+
+/* Adds a cell's stats into a running total. */
+void bench_check_accumulate(bench_check_stats *total, const bench_check_stats *cell);
+
+#endif

@@ -1,0 +1,96 @@
+/* golu-bench: --help and --version (see help.h). */
+#include "help.h"
+
+#include <golu.h>
+
+/* One literal per section: ISO C only promises 4095-character string literals. */
+static const char *const help_sections[] = {
+    "NAME\n"
+    "    golu-bench - time and verify libgolu's GoLU kernels on an OpenCL device\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    golu-bench [--device SPEC] [--dtype LIST] [--pass LIST] [--sizes LIST]\n"
+    "               [--warmup N] [--reps N] [--check] [--format table|csv|json] [--seed N]\n"
+    "    golu-bench --list-devices\n"
+    "    golu-bench --help | --version\n"
+    "\n",
+
+    "DESCRIPTION\n"
+    "    Runs golu_enqueue_forward and golu_enqueue_backward on random inputs for every\n"
+    "    (dtype, pass, shape) cell and reports, per cell:\n"
+    "      median_us, min_us  device time of one call, from OpenCL profiling events\n"
+    "                         (CL_PROFILING_COMMAND_END - START) over the timed runs;\n"
+    "      wall_us            host wall-clock time of REPS back-to-back enqueues and one\n"
+    "                         clFinish, divided by REPS (includes the enqueue overhead);\n"
+    "      gb_per_s           bytes moved / median device time; the forward moves 2n\n"
+    "                         elements (x in, y out), the backward 3n (dy, x in, dx out);\n"
+    "      copy_gb_per_s      clEnqueueCopyBuffer of the same n elements in the same run\n"
+    "                         (2n elements moved), median device time;\n"
+    "      pct_of_copy        100 * gb_per_s / copy_gb_per_s.\n"
+    "    Without --sizes the cells are the seed table: feature size 128, 256, 512, 1024,\n"
+    "    2048, 4096 times batch 1, 32, 64, 128, 256, 512 (n = batch * size).\n"
+    "    Inputs are random, never zero: x mostly uniform in [-6, 6] with some values out to\n"
+    "    +-1000, dy of magnitude 1/16 to 4 with random signs. Buffers are allocated per cell.\n"
+    "\n",
+
+    "OPTIONS\n"
+    "    --list-devices     List every OpenCL device: its P:D index (for --device), type,\n"
+    "                       compute units, fp64 support, platform and name; '*' marks\n"
+    "                       the device a run without --device would use.\n"
+    "    --device SPEC      The device, as golu_select_device() reads it: \"P:D\" (platform\n"
+    "                       and device index), \"gpu\", \"cpu\", \"accelerator\", or text\n"
+    "                       found in \"platform / device name\" (case-insensitive). Default:\n"
+    "                       the GOLU_DEVICE environment variable, else the first GPU, else\n"
+    "                       the first device.\n"
+    "    --dtype LIST       Comma-separated from f32, f16, bf16, f64 (default f32,f16,bf16).\n"
+    "                       f64 on a device without fp64 is skipped with a note on stderr.\n"
+    "    --pass LIST        Comma-separated from fwd, bwd (default fwd,bwd).\n"
+    "    --sizes LIST       Element counts instead of the seed table (batch 1, size n).\n"
+    "                       Forms: 1000003, 2^24, 64K, 16M, 1G (K, M, G are powers of 1024).\n"
+    "    --warmup N         Untimed runs before each measurement (default 3).\n"
+    "    --reps N           Timed runs per measurement (default 20).\n"
+    "    --check            After timing, run each cell once more into a NaN-filled output\n"
+    "                       and compare every element with the long-double reference under\n"
+    "                       the accuracy bounds of golu.h. Mismatches (first few per cell)\n"
+    "                       and a per-dtype summary go to stderr; the table gains\n"
+    "                       'mismatches' and 'max_ulp' columns (ulp of the result; for the\n"
+    "                       f32/f64 backward, ulp of alpha*dy).\n"
+    "    --format FORMAT    table (default; aligned columns, '#' header lines), csv (header:\n"
+    "                       device,dtype,pass,batch,size,n,median_us,min_us,wall_us,\n"
+    "                       gb_per_s,copy_gb_per_s,pct_of_copy), or json (an array of objects\n"
+    "                       with those keys). Unmeasurable values: '-', empty, null.\n"
+    "    --seed N           Seed of the input generator (default fixed: runs repeat).\n"
+    "    --help, -h         This text.   --version   The versions of the tool and library.\n"
+    "\n"
+    "    Results go to stdout; progress, skips, check reports and errors to stderr.\n"
+    "\n",
+
+    "ENVIRONMENT\n"
+    "    GOLU_DEVICE        Device selection when --device is not given (same syntax).\n"
+    "    GOLU_KERNEL_DIR    Read the kernels' .cl files from this folder (library feature).\n"
+    "\n",
+
+    "EXIT STATUS\n"
+    "    0   all cells ran (and matched the reference, with --check)\n"
+    "    1   --check found elements outside the accuracy bound\n"
+    "    2   usage error, no OpenCL device, or a failed OpenCL or libgolu call (the message\n"
+    "        names the call, the status or CL error, and the library's detail)\n"
+    "\n",
+
+    "EXAMPLES\n"
+    "    golu-bench --list-devices\n"
+    "    golu-bench --check\n"
+    "    golu-bench --device 0:1 --format csv --sizes 1000003,2^24 --dtype f32,f16,bf16,f64\n"
+    "    GOLU_DEVICE=pthread golu-bench --pass fwd --reps 100 --format json > golu.json\n"};
+
+void bench_print_help(FILE *out)
+{
+    for (size_t i = 0; i < sizeof help_sections / sizeof help_sections[0]; i++)
+        fputs(help_sections[i], out);
+}
+
+void bench_print_version(FILE *out)
+{
+    fprintf(out, "golu-bench %d.%d.%d (libgolu %s)\n", GOLU_VERSION_MAJOR, GOLU_VERSION_MINOR,
+            GOLU_VERSION_PATCH, golu_version_string());
+}

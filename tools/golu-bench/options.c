@@ -1,0 +1,284 @@
+/* golu-bench: command-line parsing (see options.h and help.c for the options themselves). */
+#include "options.h"
+
+#include "errors.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Upper bound for --reps and --warmup: beyond it a run takes hours, which is surely a typo. */
+#define BENCH_MAX_REPS 1000000u
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("golu-bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'golu-bench --help'.\n", stderr);
+    va_end(ap);
+    return BENCH_EXIT_ERROR;
+}
+
+/* Digits only: strtoull alone would accept signs, spaces and "0x". */
+static int parse_digits(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int mul_overflows(uint64_t a, uint64_t b, uint64_t *out)
+{
+    if (a != 0 && b > UINT64_MAX / a)
+        return 1;
+    *out = a * b;
+    return 0;
+}
+
+int bench_parse_count(const char *text, uint64_t *out)
+{
+    size_t len = strlen(text);
+    const char *caret = strchr(text, '^');
+    uint64_t v;
+    if (caret) {
+        uint64_t base, exp;
+        if (parse_digits(text, (size_t)(caret - text), &base) != 0
+            || parse_digits(caret + 1, strlen(caret + 1), &exp) != 0)
+            return -1;
+        v = 1;
+        for (uint64_t i = 0; i < exp; i++)
+            if (mul_overflows(v, base, &v))
+                return -1;
+    } else {
+        uint64_t scale = 1;
+        switch (len ? toupper((unsigned char)text[len - 1]) : 0) {
+        case 'K': scale = 1ull << 10; len--; break;
+        case 'M': scale = 1ull << 20; len--; break;
+        case 'G': scale = 1ull << 30; len--; break;
+        default: break;
+        }
+        if (parse_digits(text, len, &v) != 0 || mul_overflows(v, scale, &v))
+            return -1;
+    }
+    if (v == 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_unsigned(const char *opt, const char *text, unsigned min, unsigned *out)
+{
+    uint64_t v;
+    if (parse_digits(text, strlen(text), &v) != 0 || v < min || v > BENCH_MAX_REPS)
+        return usage_error("%s: expected an integer in %u..%u, got '%s'", opt, min, BENCH_MAX_REPS,
+                           text);
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* Calls `item` on each element of a comma-separated list (empty elements are errors). */
+static int for_each_item(const char *opt, const char *list, int (*item)(const char *, const char *,
+                                                                           bench_options *),
+                         bench_options *o)
+{
+    char buf[64];
+    const char *p = list;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == 0 || len >= sizeof buf)
+            return usage_error("%s: bad list '%s'", opt, list);
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        if (item(opt, buf, o) != 0)
+            return BENCH_EXIT_ERROR;
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
+
+static int dtype_item(const char *opt, const char *name, bench_options *o)
+{
+    for (int d = 0; d < GOLU_DTYPE_COUNT; d++) {
+        if (strcmp(name, golu_dtype_name((golu_dtype)d)) != 0)
+            continue;
+        for (size_t i = 0; i < o->num_dtypes; i++)
+            if (o->dtypes[i] == (golu_dtype)d)
+                return 0;
+        o->dtypes[o->num_dtypes++] = (golu_dtype)d;
+        return 0;
+    }
+    return usage_error("%s: unknown dtype '%s' (expected f32, f16, bf16, f64)", opt, name);
+}
+
+static int pass_item(const char *opt, const char *name, bench_options *o)
+{
+    int pass;
+    if (strcmp(name, "fwd") == 0 || strcmp(name, "forward") == 0)
+        pass = 0;
+    else if (strcmp(name, "bwd") == 0 || strcmp(name, "backward") == 0)
+        pass = 1;
+    else
+        return usage_error("%s: unknown pass '%s' (expected fwd, bwd)", opt, name);
+    for (size_t i = 0; i < o->num_passes; i++)
+        if (o->passes[i] == pass)
+            return 0;
+    o->passes[o->num_passes++] = pass;
+    return 0;
+}
+
+static int size_item(const char *opt, const char *text, bench_options *o)
+{
+    uint64_t n;
+    if (bench_parse_count(text, &n) != 0)
+        return usage_error("%s: bad element count '%s' (e.g. 1000003, 2^24, 16M)", opt, text);
+    if (o->num_sizes == BENCH_MAX_SIZES)
+        return usage_error("%s: more than %d sizes", opt, BENCH_MAX_SIZES);
+    o->sizes[o->num_sizes++] = n;
+    return 0;
+}
+
+static int parse_format(const char *opt, const char *text, bench_format *out)
+{
+    if (strcmp(text, "table") == 0)
+        *out = BENCH_FORMAT_TABLE;
+    else if (strcmp(text, "csv") == 0)
+        *out = BENCH_FORMAT_CSV;
+    else if (strcmp(text, "json") == 0)
+        *out = BENCH_FORMAT_JSON;
+    else
+        return usage_error("%s: unknown format '%s' (expected table, csv, json)", opt, text);
+    return 0;
+}
+
+static int parse_seed(const char *opt, const char *text, uint64_t *out)
+{
+    if (parse_digits(text, strlen(text), out) != 0)
+        return usage_error("%s: expected a non-negative integer, got '%s'", opt, text);
+    return 0;
+}
+
+static void set_defaults(bench_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->warmup = 3;
+    o->reps = 20;
+    o->format = BENCH_FORMAT_TABLE;
+    o->seed = 0x60105eedu;
+}
+
+/* Lists given on the command line replace the defaults; fill in whatever was not given. */
+static void finish_defaults(bench_options *o)
+{
+    if (o->num_dtypes == 0) {
+        o->dtypes[0] = GOLU_F32;
+        o->dtypes[1] = GOLU_F16;
+        o->dtypes[2] = GOLU_BF16;
+        o->num_dtypes = 3;
+    }
+    if (o->num_passes == 0) {
+        o->passes[0] = 0;
+        o->passes[1] = 1;
+        o->num_passes = 2;
+    }
+}
+
+/* One option that takes a value; `value` is already split off "--opt=value" or the next arg. */
+static int apply_valued(const char *opt, const char *value, bench_options *o)
+{
+    if (strcmp(opt, "--device") == 0) {
+        o->device_spec = value;
+        return 0;
+    }
+    if (strcmp(opt, "--dtype") == 0) {
+        o->num_dtypes = 0;
+        return for_each_item(opt, value, dtype_item, o);
+    }
+    if (strcmp(opt, "--pass") == 0) {
+        o->num_passes = 0;
+        return for_each_item(opt, value, pass_item, o);
+    }
+    if (strcmp(opt, "--sizes") == 0) {
+        o->num_sizes = 0;
+        return for_each_item(opt, value, size_item, o);
+    }
+    if (strcmp(opt, "--warmup") == 0)
+        return parse_unsigned(opt, value, 0, &o->warmup);
+    if (strcmp(opt, "--reps") == 0)
+        return parse_unsigned(opt, value, 1, &o->reps);
+    if (strcmp(opt, "--format") == 0)
+        return parse_format(opt, value, &o->format);
+    if (strcmp(opt, "--seed") == 0)
+        return parse_seed(opt, value, &o->seed);
+    return usage_error("unknown option '%s'", opt);
+}
+
+static int apply_flag(const char *opt, bench_options *o)
+{
+    if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0)
+        o->help = 1;
+    else if (strcmp(opt, "--version") == 0)
+        o->version = 1;
+    else if (strcmp(opt, "--list-devices") == 0)
+        o->list_devices = 1;
+    else if (strcmp(opt, "--check") == 0)
+        o->check = 1;
+    else
+        return -1;
+    return 0;
+}
+
+static int takes_value(const char *opt)
+{
+    static const char *const valued[] = {"--device", "--dtype", "--pass", "--sizes",
+                                         "--warmup", "--reps", "--format", "--seed"};
+    for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++)
+        if (strcmp(opt, valued[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int bench_parse_options(int argc, char **argv, bench_options *o)
+{
+    set_defaults(o);
+    for (int i = 1; i < argc; i++) {
+        char opt[32];
+        const char *arg = argv[i];
+        const char *eq = strchr(arg, '=');
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (strncmp(arg, "-", 1) != 0 || len >= sizeof opt)
+            return usage_error("unexpected argument '%s'", arg);
+        memcpy(opt, arg, len);
+        opt[len] = '\0';
+        if (!takes_value(opt)) {
+            if (eq || apply_flag(opt, o) != 0)
+                return usage_error("unknown option '%s'", arg);
+            continue;
+        }
+        const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!value)
+            return usage_error("%s needs a value", opt);
+        if (apply_valued(opt, value, o) != 0)
+            return BENCH_EXIT_ERROR;
+    }
+    finish_defaults(o);
+    return 0;
+}

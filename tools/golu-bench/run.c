@@ -1,0 +1,212 @@
+/* golu-bench: one cell from allocation to release (see run.h). */
+#include "run.h"
+
+#include "errors.h"
+#include "inputs.h"
+#include "progress.h"
+#include "timing.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const golu_params bench_params = GOLU_PARAMS_DEFAULT_INIT;
+
+/* Everything one cell holds; released together by release_cell(). */
+typedef struct {
+    const bench_device *dev;
+    const bench_cell *cell;
+    size_t bytes; /* of one array */
+    void *x_host, *dy_host, *out_host;
+    cl_mem x, dy, out; /* out is y (forward) or dx (backward) */
+    double *ns;        /* reps timings */
+} cell_state;
+
+static void release_cell(cell_state *s)
+{
+    if (s->x)
+        clReleaseMemObject(s->x);
+    if (s->dy)
+        clReleaseMemObject(s->dy);
+    if (s->out)
+        clReleaseMemObject(s->out);
+    free(s->x_host);
+    free(s->dy_host);
+    free(s->out_host);
+    free(s->ns);
+}
+
+static const char *pass_name(const bench_cell *c)
+{
+    return c->backward ? "golu_enqueue_backward" : "golu_enqueue_forward";
+}
+
+/* bench_command for the GoLU kernel of the cell. */
+static int enqueue_kernel(void *arg, cl_event *event)
+{
+    cell_state *s = arg;
+    const bench_device *d = s->dev;
+    const bench_cell *c = s->cell;
+    golu_status st;
+    if (c->backward)
+        st = golu_enqueue_backward(d->golu, d->queue, c->dtype, c->shape.n, s->dy, 0, s->x, 0,
+                                   s->out, 0, &bench_params, 0, NULL, event);
+    else
+        st = golu_enqueue_forward(d->golu, d->queue, c->dtype, c->shape.n, s->x, 0, s->out, 0,
+                                  &bench_params, 0, NULL, event);
+    if (st != GOLU_OK) {
+        bench_report_golu(d->golu, pass_name(c), st);
+        return -1;
+    }
+    return 0;
+}
+
+/* bench_command for the reference copy: n elements x -> out, the same bytes a forward pass reads
+ * and writes, so pct_of_copy says how close the kernel gets to the memory system's speed. */
+static int enqueue_copy(void *arg, cl_event *event)
+{
+    cell_state *s = arg;
+    cl_int err = clEnqueueCopyBuffer(s->dev->queue, s->x, s->out, 0, 0, s->bytes, 0, NULL, event);
+    if (err != CL_SUCCESS) {
+        bench_report_cl("clEnqueueCopyBuffer", err);
+        return -1;
+    }
+    return 0;
+}
+
+static cl_mem create_buffer(const bench_device *d, cl_mem_flags flags, size_t bytes, void *host)
+{
+    cl_int err;
+    cl_mem m = clCreateBuffer(d->cl_ctx, flags | (host ? CL_MEM_COPY_HOST_PTR : 0), bytes, host,
+                              &err);
+    if (!m)
+        bench_report_cl("clCreateBuffer", err);
+    return m;
+}
+
+/* Host inputs first (random, seeded per cell), then device buffers initialised from them. */
+static int setup_cell(cell_state *s, const bench_options *o, uint64_t seed)
+{
+    const bench_cell *c = s->cell;
+    uint64_t state = seed;
+    s->ns = malloc(o->reps * sizeof *s->ns);
+    s->x_host = bench_make_x(c->dtype, c->shape.n, &state);
+    if (c->backward)
+        s->dy_host = bench_make_dy(c->dtype, c->shape.n, &state);
+    if (o->check)
+        s->out_host = malloc(s->bytes);
+    if (!s->ns || !s->x_host || (c->backward && !s->dy_host) || (o->check && !s->out_host)) {
+        fputs("golu-bench: out of host memory\n", stderr);
+        return -1;
+    }
+    s->x = create_buffer(s->dev, CL_MEM_READ_ONLY, s->bytes, s->x_host);
+    if (s->x && c->backward)
+        s->dy = create_buffer(s->dev, CL_MEM_READ_ONLY, s->bytes, s->dy_host);
+    if (s->x && (s->dy || !c->backward))
+        s->out = create_buffer(s->dev, CL_MEM_READ_WRITE, s->bytes, NULL);
+    return s->out ? 0 : -1;
+}
+
+/* Device-time median and minimum of `cmd` in nanoseconds, after o->warmup untimed runs. */
+static int profile(cell_state *s, const bench_options *o, bench_command cmd, double *median,
+                   double *min)
+{
+    cl_command_queue q = s->dev->queue;
+    if (bench_warmup(q, cmd, s, o->warmup) != 0 || bench_profile(q, cmd, s, o->reps, s->ns) != 0)
+        return -1;
+    *min = bench_min(s->ns, o->reps);
+    *median = bench_median(s->ns, o->reps);
+    return 0;
+}
+
+/* The output is first filled with NaN patterns (0xFF bytes are NaN in all four dtypes), so an
+ * element the kernel fails to write cannot pass by still holding an earlier run's value. */
+static int run_for_check(cell_state *s)
+{
+    static const unsigned char poison = 0xFF;
+    cl_command_queue q = s->dev->queue;
+    cl_int err = clEnqueueFillBuffer(q, s->out, &poison, 1, 0, s->bytes, 0, NULL, NULL);
+    if (err != CL_SUCCESS) {
+        bench_report_cl("clEnqueueFillBuffer", err);
+        return -1;
+    }
+    if (enqueue_kernel(s, NULL) != 0)
+        return -1;
+    err = clEnqueueReadBuffer(q, s->out, CL_TRUE, 0, s->bytes, s->out_host, 0, NULL, NULL);
+    if (err != CL_SUCCESS) {
+        bench_report_cl("clEnqueueReadBuffer", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Bytes per second over nanoseconds is GB/s; a zero time (coarse timer) gives NAN, not inf. */
+static double gb_per_s(double bytes, double ns)
+{
+    return ns > 0.0 ? bytes / ns : (double)NAN;
+}
+
+static int too_large(const bench_device *d, const bench_cell *c, size_t *bytes)
+{
+    size_t esize = golu_dtype_size(c->dtype);
+    if (c->shape.n > SIZE_MAX / 4 / esize) { /* leaves room for the 3n-byte totals below */
+        bench_progress_clear();
+        fprintf(stderr, "golu-bench: skipping %s n=%" PRIu64 ": too large for this host\n",
+                golu_dtype_name(c->dtype), c->shape.n);
+        return 1;
+    }
+    *bytes = (size_t)c->shape.n * esize;
+    if (d->max_alloc && *bytes > d->max_alloc) {
+        bench_progress_clear();
+        fprintf(stderr,
+                "golu-bench: skipping %s n=%" PRIu64 ": %zu bytes per buffer exceeds the "
+                "device's CL_DEVICE_MAX_MEM_ALLOC_SIZE (%" PRIu64 ")\n",
+                golu_dtype_name(c->dtype), c->shape.n, *bytes, (uint64_t)d->max_alloc);
+        return 1;
+    }
+    return 0;
+}
+
+static int measure(cell_state *s, const bench_options *o, bench_result *r)
+{
+    double copy_median, copy_min, median, min, wall;
+    if (profile(s, o, enqueue_copy, &copy_median, &copy_min) != 0
+        || profile(s, o, enqueue_kernel, &median, &min) != 0
+        || bench_wall(s->dev->queue, enqueue_kernel, s, o->reps, &wall) != 0)
+        return -1;
+    double moved = (double)s->bytes * (s->cell->backward ? 3.0 : 2.0);
+    r->median_us = median / 1e3;
+    r->min_us = min / 1e3;
+    r->wall_us = wall / 1e3;
+    r->gb_per_s = gb_per_s(moved, median);
+    r->copy_gb_per_s = gb_per_s(2.0 * (double)s->bytes, copy_median);
+    r->pct_of_copy = 100.0 * r->gb_per_s / r->copy_gb_per_s; /* NAN propagates */
+    return 0;
+}
+
+bench_cell_outcome bench_run_cell(const bench_device *dev, const bench_options *o,
+                                  const bench_cell *cell, uint64_t seed, bench_result *r)
+{
+    cell_state s;
+    memset(&s, 0, sizeof s);
+    memset(r, 0, sizeof *r);
+    r->cell = *cell;
+    s.dev = dev;
+    s.cell = cell;
+    if (too_large(dev, cell, &s.bytes))
+        return BENCH_CELL_SKIPPED;
+    int rc = setup_cell(&s, o, seed);
+    if (rc == 0)
+        rc = measure(&s, o, r);
+    if (rc == 0 && o->check) {
+        rc = run_for_check(&s);
+        if (rc == 0) {
+            bench_check_cell(cell, s.x_host, s.dy_host, s.out_host, &bench_params, &r->check);
+            r->checked = 1;
+        }
+    }
+    release_cell(&s);
+    return rc == 0 ? BENCH_CELL_DONE : BENCH_CELL_FAILED;
+}
