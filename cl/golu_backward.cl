@@ -4,15 +4,14 @@
  * (the derivative of Das et al. 2025, arXiv:2502.03654, eq. 1). Needs golu_common.cl before it.
  *
  * With u = -gamma*x, z = beta*e and t = exp(-z): beta*gamma*x*e = -u*z, so the derivative is
- * t - u*(z*t), evaluated as one fma. z*t stays finite (it is at most 1/e), and is 0 where t
- * underflows, so no 0 * inf arises for any finite or infinite x, and no NaN is masked.
+ * t - u*(z*t), evaluated as one fma. golu_gate() keeps u and w = z*t finite (w <= 1/e), so no
+ * 0 * inf arises for any finite or infinite x, and no NaN needs masking.
  */
 
 inline realV golu_derivative_value(realV x, real beta, real gamma)
 {
     golu_gate_t g = golu_gate(x, beta, gamma);
-    realV zt = g.t == (realV)0 ? (realV)0 : g.z * g.t;
-    return fma(-g.u, zt, g.t);
+    return fma(-g.u, g.w, g.t);
 }
 
 #define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV)                                                  \

@@ -120,32 +120,209 @@ inline ushort golu_real_to_bf16_1(float f)
 
 /* ---- the gate, shared by forward and backward ---------------------------------------------- */
 
-/* +-inf -> +-REAL_MAX, everything else (NaN included) unchanged. Evaluating the formula at
- * +-REAL_MAX instead of +-inf gives the exact limits without any 0 * inf. */
-inline realV golu_finite(realV v)
+/* For u = -gamma*x, z = beta*exp(u) and the gate t = exp(-z), golu_gate() returns
+ *   t,  u (clamped to +-GOLU_U_MAX)  and  w = z*t,
+ * all finite for any x but NaN, so that forward = alpha*x*t and backward = dy*alpha*(t - u*w)
+ * need no masking. The clamp keeps exp(u) finite: beyond it the gate is exactly 0 or 1 in the
+ * dtype for 2^-60 <= beta <= 2^60, so results do not change (x = -inf gives t = 0: the limits).
+ *
+ * GOLU_PRECISE (default for f32 and f64): z's relative error is amplified z-fold in t, which
+ * costs the plain formula up to tens of ulp for x < -1. So exp(u) is evaluated here to about
+ * twice the working precision (Cody-Waite reduction, exact products by fma, a double-word sum),
+ * z is kept as z + z_lo, and t = exp(-z) * (1 - z_lo) with the builtin exp. The rounding of
+ * -gamma*x is folded in the same way. Result: t within the builtin exp's error plus ~0.5 ulp.
+ *
+ * Otherwise (f16, bf16: results are rounded to 8 or 11 bits, where float's error does not
+ * show): the plain formula with exp2, which devices evaluate fast without relaxed math. */
+#ifndef GOLU_PRECISE
+#define GOLU_PRECISE (GOLU_DTYPE == 0 || GOLU_DTYPE == 3)
+#endif
+
+typedef struct {
+    realV t;
+    realV u;
+    realV w;
+} golu_gate_t;
+
+#if GOLU_PRECISE
+
+#if GOLU_DTYPE == 3
+#define GOLU_U_MAX 708.0
+#define GOLU_INV_LN2 0x1.71547652b82fep+0
+#define GOLU_LN2_HI 0x1.62e42fefa39efp-1 /* ln 2 rounded to double */
+#define GOLU_LN2_LO 0x1.abc9e3b39803fp-56 /* ln 2 - GOLU_LN2_HI */
+#define GOLU_EXP_BIAS 1023
+#define GOLU_MANT_BITS 52
+#define GOLU_Z_SUBNORMAL 700.0 /* exp(-z) is subnormal beyond ~708 */
+#define GOLU_LN2_SHORT_HI 0x1.62e42fefa2000p-1 /* ln 2 to 40 bits: 64 * it - z is exact */
+#define GOLU_LN2_SHORT_LO 0x1.9ef35793c7673p-41
+typedef GOLU_CAT(long, GOLU_VSUFFIX) golu_intV;
+#define golu_as_realV GOLU_CAT(as_double, GOLU_VSUFFIX)
+#define golu_convert_intV GOLU_CAT(convert_long, GOLU_VSUFFIX)
+/* (exp(r) - 1 - r - r^2/2 - r^3/6) / r^4 on |r| <= ln2/2: Taylor to r^12 (remainder < 2^-66).
+ * f64 keeps r^3/6 apart, as a double-word, because its rounding (2^-60) would show in the tails. */
+#define GOLU_SIXTH_HI 0x1.5555555555555p-3
+#define GOLU_SIXTH_LO 0x1.5555555555555p-57
+inline realV golu_exp_quartic_poly(realV r)
 {
-    return isinf(v) ? copysign((realV)GOLU_REAL_MAX, v) : v;
+    realV q = fma(r, (realV)(1.0 / 1307674368000.0), (realV)(1.0 / 87178291200.0));
+    q = fma(r, q, (realV)(1.0 / 6227020800.0));
+    q = fma(r, q, (realV)(1.0 / 479001600.0));
+    q = fma(r, q, (realV)(1.0 / 39916800.0));
+    q = fma(r, q, (realV)(1.0 / 3628800.0));
+    q = fma(r, q, (realV)(1.0 / 362880.0));
+    q = fma(r, q, (realV)(1.0 / 40320.0));
+    q = fma(r, q, (realV)(1.0 / 5040.0));
+    q = fma(r, q, (realV)(1.0 / 720.0));
+    q = fma(r, q, (realV)(1.0 / 120.0));
+    return fma(r, q, (realV)(1.0 / 24.0));
+}
+/* r^3/6 + r^4*q(r) as hi + lo (|hi| <= 0.007) */
+inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
+{
+    realV r3 = r * p;
+    realV r3_lo = fma(r, p, -r3) + r * p_lo;
+    realV c = r3 * GOLU_SIXTH_HI;
+    *lo = fma(r3, (realV)GOLU_SIXTH_HI, -c) + (r3 * GOLU_SIXTH_LO + r3_lo * GOLU_SIXTH_HI) +
+          (p * p) * golu_exp_quartic_poly(r);
+    return c;
+}
+#else
+#define GOLU_U_MAX 87.0f
+#define GOLU_INV_LN2 0x1.715476p+0f
+#define GOLU_LN2_HI 0x1.62e430p-1f  /* ln 2 rounded to float */
+#define GOLU_LN2_LO -0x1.05c610p-29f /* ln 2 - GOLU_LN2_HI */
+#define GOLU_EXP_BIAS 127
+#define GOLU_MANT_BITS 23
+#define GOLU_Z_SUBNORMAL 80.0f /* exp(-z) is subnormal beyond ~87.3 */
+#define GOLU_LN2_SHORT_HI GOLU_LN2_HI /* z - 64 * it is exact for z < 108, where it matters */
+#define GOLU_LN2_SHORT_LO GOLU_LN2_LO
+typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
+#define golu_as_realV GOLU_CAT(as_float, GOLU_VSUFFIX)
+#define golu_convert_intV GOLU_CAT(convert_int, GOLU_VSUFFIX)
+/* (exp(r) - 1 - r - r^2/2) / r^3 on |r| <= ln2/2: Taylor to r^6 (remainder < 2^-32) */
+inline realV golu_exp_cubic_poly(realV r)
+{
+    realV q = fma(r, (realV)(1.0f / 362880.0f), (realV)(1.0f / 40320.0f));
+    q = fma(r, q, (realV)(1.0f / 5040.0f));
+    q = fma(r, q, (realV)(1.0f / 720.0f));
+    q = fma(r, q, (realV)(1.0f / 120.0f));
+    q = fma(r, q, (realV)(1.0f / 24.0f));
+    return fma(r, q, (realV)(1.0f / 6.0f));
+}
+/* r^3/6 + r^4/24 + ... as hi + lo: in f32 a single term (rounding 2^-31) is enough */
+inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
+{
+    (void)p_lo;
+    *lo = (realV)0;
+    return (r * p) * golu_exp_cubic_poly(r);
+}
+#endif
+
+/* 2^k for integral k within the normal exponent range. */
+inline realV golu_pow2(realV k)
+{
+    return golu_as_realV((golu_convert_intV(k) + (golu_intV)GOLU_EXP_BIAS) << GOLU_MANT_BITS);
 }
 
-/* The parts of GoLU at x:  u = -gamma*x,  e = exp(u),  z = beta*e,  t = exp(-z) (the gate).
- * u's rounding error is folded back into e (one fma), so that gamma != 1 costs no accuracy. */
+/* z = beta * exp(-gamma*x) = (be + be_lo) * scale, and u = -gamma*x clamped. */
 typedef struct {
     realV u;
-    realV z;
-    realV t;
-} golu_gate_t;
+    realV be;
+    realV be_lo;
+    realV scale;
+} golu_inner_t;
+
+inline golu_inner_t golu_inner(realV x, real beta, real gamma)
+{
+    golu_inner_t in;
+    realV u = -gamma * x;
+    realV d = fma((realV)(-gamma), x, -u); /* exact: u + d == -gamma*x */
+    d = isfinite(d) ? d : (realV)0;         /* x = +-inf, or -gamma*x overflowed */
+    u = u > (realV)GOLU_U_MAX ? (realV)GOLU_U_MAX : u; /* comparisons keep NaN */
+    u = u < (realV)(-GOLU_U_MAX) ? (realV)(-GOLU_U_MAX) : u;
+
+    /* exp(u + d) = 2^k * exp(r + r_tail); r exact by fma, |r| <= ln2/2 */
+    realV k = rint(u * (real)GOLU_INV_LN2);
+    realV r = fma(-k, (realV)GOLU_LN2_HI, u);
+    realV r_tail = fma(-k, (realV)GOLU_LN2_LO, d);
+
+    /* exp(r) = 1 + r + r^2/2 + (r^3/6 + ...) as the double-word e + e_lo; each partial sum is
+     * exact (Fast2Sum: the larger term first), the small rounding errors gather in lo */
+    realV s = (real)1 + r;
+    realV s_lo = ((real)1 - s) + r;
+    realV p = r * r;
+    realV p_lo = fma(r, r, -p);
+    realV h = (real)0.5 * p;
+    realV c_lo;
+    realV c = golu_exp_cubic_terms(r, p, p_lo, &c_lo);
+    realV hi = s + h;
+    realV lo = ((s - hi) + h) + (s_lo + (real)0.5 * p_lo + c_lo);
+    realV hi2 = hi + c;
+    lo += (hi - hi2) + c;
+    hi = hi2;
+    lo = fma(hi, r_tail, lo);
+    realV e = hi + lo;
+    realV e_lo = (hi - e) + lo;
+
+    /* z = beta * exp(u + d) as (be + be_lo) * 2^k */
+    in.u = u;
+    in.be = beta * e;
+    in.be_lo = fma((realV)beta, e, -in.be) + beta * e_lo;
+    in.scale = golu_pow2(k);
+    return in;
+}
+
+/* t = exp(-z) * (1 - z_lo), z = be * scale exactly */
+inline golu_gate_t golu_gate(realV x, real beta, real gamma)
+{
+    golu_gate_t g;
+    golu_inner_t in = golu_inner(x, beta, gamma);
+    realV t0 = exp(-(in.be * in.scale));
+    g.t = fma(-t0, in.be_lo * in.scale, t0);
+    g.u = in.u;
+    g.w = in.be * (in.scale * g.t); /* z*t; scale*t cannot overflow where t > 0 */
+    return g;
+}
+
+/* alpha * x * t, rounded once also where t is subnormal: there the gate is computed 2^64 times
+ * larger, as exp(-(z - 64*ln2)) with 64*ln2_short - z exact, and scaled back at the end. */
+inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
+{
+    golu_inner_t in = golu_inner(x, beta, gamma);
+    realV z = in.be * in.scale;
+    realV z_lo = in.be_lo * in.scale;
+    realV tiny = z > (realV)GOLU_Z_SUBNORMAL ? (realV)1 : (realV)0;
+    realV t0 = exp(-fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_HI), z));
+    realV t = fma(-t0, fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_LO), z_lo), t0);
+    realV back = tiny > (realV)0 ? (realV)0x1p-64 : (realV)1;
+    return t == (realV)0 ? copysign((realV)0, x) * alpha : (alpha * (x * t)) * back;
+}
+
+#else /* !GOLU_PRECISE */
+
+#define GOLU_LOG2E 0x1.715476p+0f
+#define GOLU_LN2 0x1.62e430p-1f
+#define GOLU_U2_MAX 126.0f /* in log2 units: exp2 stays finite */
 
 inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 {
     golu_gate_t g;
-    realV xf = golu_finite(x);
-    realV u = golu_finite(-gamma * xf);
-    realV u_err = fma((realV)(-gamma), xf, -u); /* exact: u + u_err == -gamma * xf */
-    realV e = exp(u);
-    realV d = isfinite(u_err) ? u_err : (realV)0;
-    e = isinf(e) ? e : fma(e, d, e); /* exp(u + d) ~ e + e*d; inf stays inf */
-    g.u = u;
-    g.z = beta > (real)0 ? beta * e : (realV)0;    /* beta == 0: no 0 * inf */
-    g.t = exp(-g.z);
+    realV u2 = (-gamma * GOLU_LOG2E) * x; /* u * log2(e) */
+    u2 = u2 > (realV)GOLU_U2_MAX ? (realV)GOLU_U2_MAX : u2;
+    u2 = u2 < (realV)(-GOLU_U2_MAX) ? (realV)(-GOLU_U2_MAX) : u2;
+    realV e = exp2(u2);
+    g.t = exp2((-beta * GOLU_LOG2E) * e);
+    g.u = u2 * GOLU_LN2;
+    g.w = beta * (e * g.t);
     return g;
 }
+
+inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
+{
+    golu_gate_t g = golu_gate(x, beta, gamma);
+    /* Where the gate is 0, x * t is +-0 for finite x, and the limit -0 for x = -inf. */
+    return alpha * (g.t == (realV)0 ? copysign((realV)0, x) : x * g.t);
+}
+
+#endif

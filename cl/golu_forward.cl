@@ -3,13 +3,7 @@
  * (Das et al. 2025, arXiv:2502.03654). Needs golu_common.cl before it.
  */
 
-inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
-{
-    golu_gate_t g = golu_gate(x, beta, gamma);
-    /* Where the gate underflows to 0, x * t is +-0 for finite x and the limit 0 for x = -inf. */
-    realV xt = g.t == (realV)0 ? copysign((realV)0, x) : x * g.t;
-    return alpha * xt;
-}
+/* golu_forward_value(x, alpha, beta, gamma) is in golu_common.cl, next to the gate it uses. */
 
 /* Each work-item handles GOLU_VW consecutive elements per step of a grid-stride loop over the
  * n / GOLU_VW whole vectors; the n % GOLU_VW tail elements go to the first work-items. */
