@@ -8,11 +8,7 @@
  * 0 * inf arises for any finite or infinite x, and no NaN needs masking.
  */
 
-inline realV golu_derivative_value(realV x, real beta, real gamma)
-{
-    golu_gate_t g = golu_gate(x, beta, gamma);
-    return fma(-g.u, g.w, g.t);
-}
+/* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate. */
 
 #define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV)                                                  \
     __kernel void NAME(__global const storage_t *dy, ulong dy_off, __global const storage_t *x,     \
@@ -25,15 +21,13 @@ inline realV golu_derivative_value(realV x, real beta, real gamma)
         const ulong nvec = n / GOLU_VW;                                                            \
         const ulong gid = get_global_id(0);                                                        \
         const ulong stride = get_global_size(0);                                                   \
-        for (ulong i = gid; i < nvec; i += stride) {                                               \
-            realV g = golu_derivative_value(LOADV(xp, i), beta, gamma);                            \
-            STOREV(dxp, i, alpha * (LOADV(dyp, i) * g));                                           \
-        }                                                                                          \
+        for (ulong i = gid; i < nvec; i += stride)                                                 \
+            STOREV(dxp, i, golu_backward_value(LOADV(xp, i), LOADV(dyp, i), alpha, beta, gamma));  \
         if (gid < n - nvec * GOLU_VW) {                                                            \
             const ulong k = nvec * GOLU_VW + gid;                                                  \
-            realV g = golu_derivative_value((realV)(GOLU_LOAD1(xp, k)), beta, gamma);              \
-            realV d = (realV)(GOLU_LOAD1(dyp, k));                                                 \
-            GOLU_STORE1(dxp, k, GOLU_LANE0(alpha * (d * g)));                                      \
+            realV v = golu_backward_value((realV)(GOLU_LOAD1(xp, k)), (realV)(GOLU_LOAD1(dyp, k)), \
+                                          alpha, beta, gamma);                                     \
+            GOLU_STORE1(dxp, k, GOLU_LANE0(v));                                                    \
         }                                                                                          \
     }
 

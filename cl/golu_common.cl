@@ -2,6 +2,7 @@
  * libgolu: definitions shared by every GoLU kernel family. The host prepends
  *   #define GOLU_DTYPE <0 f32 | 1 f16 | 2 bf16 | 3 f64>   (golu_dtype's values)
  *   #define GOLU_VW    <1 | 2 | 4 | 8 | 16>               (elements per work-item per step)
+ *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
  * which the host uses when every offset is a multiple of GOLU_VW (whole-vector loads and stores),
  * and NAME, which accepts any element offset.
@@ -15,6 +16,9 @@
 #endif
 #ifndef GOLU_VW
 #define GOLU_VW 4
+#endif
+#ifndef GOLU_HAS_FP16
+#define GOLU_HAS_FP16 0 /* the host sets 1 when the device has cl_khr_fp16 */
 #endif
 
 #define GOLU_CAT_(a, b) a##b
@@ -57,6 +61,26 @@ typedef realV storageV;
 #endif
 #define GOLU_LOAD1(p, k) ((p)[k])
 #define GOLU_STORE1(p, k, s) ((p)[k] = (s))
+
+#elif GOLU_DTYPE == 1 && GOLU_HAS_FP16
+/* With cl_khr_fp16 the conversions are single instructions; vstore_half_rte can be a slow
+ * software routine (measured on NVIDIA's OpenCL: docs/PERFORMANCE.md). Same rounding. */
+#pragma OPENCL EXTENSION cl_khr_fp16 : enable
+typedef half storage_t;
+typedef GOLU_CAT(half, GOLU_VSUFFIX) storageV;
+#define golu_to_real GOLU_CAT(convert_float, GOLU_VSUFFIX)
+#define golu_to_half GOLU_CAT(GOLU_CAT(convert_half, GOLU_VSUFFIX), _rte)
+#define GOLU_LOAD_ALIGNED(p, i) golu_to_real(((__global const storageV *)(p))[i])
+#define GOLU_STORE_ALIGNED(p, i, v) (((__global storageV *)(p))[i] = golu_to_half(v))
+#if GOLU_VW == 1
+#define GOLU_LOAD(p, i) golu_to_real((p)[i])
+#define GOLU_STORE(p, i, v) ((p)[i] = golu_to_half(v))
+#else
+#define GOLU_LOAD(p, i) golu_to_real(GOLU_CAT(vload, GOLU_VW)((i), (p)))
+#define GOLU_STORE(p, i, v) GOLU_CAT(vstore, GOLU_VW)(golu_to_half(v), (i), (p))
+#endif
+#define GOLU_LOAD1(p, k) convert_float((p)[k])
+#define GOLU_STORE1(p, k, s) ((p)[k] = convert_half_rte(s))
 
 #elif GOLU_DTYPE == 1
 typedef half storage_t;
@@ -194,9 +218,6 @@ inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
 #define GOLU_LN2_LO -0x1.05c610p-29f /* ln 2 - GOLU_LN2_HI */
 #define GOLU_EXP_BIAS 127
 #define GOLU_MANT_BITS 23
-#define GOLU_Z_SUBNORMAL 80.0f /* exp(-z) is subnormal beyond ~87.3 */
-#define GOLU_LN2_SHORT_HI GOLU_LN2_HI /* z - 64 * it is exact for z < 108, where it matters */
-#define GOLU_LN2_SHORT_LO GOLU_LN2_LO
 typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
 #define golu_as_realV GOLU_CAT(as_float, GOLU_VSUFFIX)
 #define golu_convert_intV GOLU_CAT(convert_int, GOLU_VSUFFIX)
@@ -237,8 +258,11 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma)
 {
     golu_inner_t in;
     realV u = -gamma * x;
-    realV d = fma((realV)(-gamma), x, -u); /* exact: u + d == -gamma*x */
-    d = isfinite(d) ? d : (realV)0;         /* x = +-inf, or -gamma*x overflowed */
+    realV d = (realV)0; /* u + d == -gamma*x exactly; d == 0 for gamma == 1 (a uniform branch) */
+    if (gamma != (real)1) {
+        d = fma((realV)(-gamma), x, -u);
+        d = isfinite(d) ? d : (realV)0; /* x = +-inf, or -gamma*x overflowed */
+    }
     u = u > (realV)GOLU_U_MAX ? (realV)GOLU_U_MAX : u; /* comparisons keep NaN */
     u = u < (realV)(-GOLU_U_MAX) ? (realV)(-GOLU_U_MAX) : u;
 
@@ -268,7 +292,9 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma)
     /* z = beta * exp(u + d) as (be + be_lo) * 2^k */
     in.u = u;
     in.be = beta * e;
-    in.be_lo = fma((realV)beta, e, -in.be) + beta * e_lo;
+    in.be_lo = e_lo;
+    if (beta != (real)1)
+        in.be_lo = fma((realV)beta, e, -in.be) + beta * e_lo;
     in.scale = golu_pow2(k);
     return in;
 }
@@ -285,8 +311,11 @@ inline golu_gate_t golu_gate(realV x, real beta, real gamma)
     return g;
 }
 
+#if GOLU_DTYPE == 3
 /* alpha * x * t, rounded once also where t is subnormal: there the gate is computed 2^64 times
- * larger, as exp(-(z - 64*ln2)) with 64*ln2_short - z exact, and scaled back at the end. */
+ * larger, as exp(-(z - 64*ln2)) with 64*ln2_short - z exact, and scaled back at the end.
+ * (f32 skips this: subnormal results, x in [-4.56, -4.4], stay within 4 ulp without it, and the
+ * GPU's f32 forward has no instructions to spare.) */
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
     golu_inner_t in = golu_inner(x, beta, gamma);
@@ -298,6 +327,14 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
     realV back = tiny > (realV)0 ? (realV)0x1p-64 : (realV)1;
     return t == (realV)0 ? copysign((realV)0, x) * alpha : (alpha * (x * t)) * back;
 }
+#else
+inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
+{
+    golu_gate_t g = golu_gate(x, beta, gamma);
+    /* Where the gate is 0, x * t is +-0 for finite x, and the limit -0 for x = -inf. */
+    return alpha * (g.t == (realV)0 ? copysign((realV)0, x) : x * g.t);
+}
+#endif
 
 #else /* !GOLU_PRECISE */
 
@@ -305,17 +342,24 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 #define GOLU_LN2 0x1.62e430p-1f
 #define GOLU_U2_MAX 126.0f /* in log2 units: exp2 stays finite */
 
-inline golu_gate_t golu_gate(realV x, real beta, real gamma)
+/* The gate times 2^shift (shift integral, >= 0): see golu_backward_value() for bf16. */
+inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift)
 {
     golu_gate_t g;
     realV u2 = (-gamma * GOLU_LOG2E) * x; /* u * log2(e) */
     u2 = u2 > (realV)GOLU_U2_MAX ? (realV)GOLU_U2_MAX : u2;
     u2 = u2 < (realV)(-GOLU_U2_MAX) ? (realV)(-GOLU_U2_MAX) : u2;
     realV e = exp2(u2);
-    g.t = exp2((-beta * GOLU_LOG2E) * e);
+    g.t = exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
     g.u = u2 * GOLU_LN2;
-    g.w = beta * (e * g.t);
+    /* z*t without overflow: e*t <= 2^shift / (e*beta), (beta*e)*t <= 2^shift / e */
+    g.w = beta < 1.0f ? (beta * e) * g.t : beta * (e * g.t);
     return g;
+}
+
+inline golu_gate_t golu_gate(realV x, real beta, real gamma)
+{
+    return golu_gate_scaled(x, beta, gamma, (realV)0);
 }
 
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
@@ -325,4 +369,29 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
     return alpha * (g.t == (realV)0 ? copysign((realV)0, x) : x * g.t);
 }
 
+#if GOLU_DTYPE == 2
+typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
+/* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
+ * subnormal (t < 2^-149 near x = -4.7) is still a normal bf16. So dy = m * 2^E (E clamped to
+ * [0, 126], m exact) and the gate is computed as t * 2^E, which does not underflow there. */
+inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+{
+    golu_intV E = ((GOLU_CAT(as_int, GOLU_VSUFFIX)(dy) >> 23) & 0xff) - 127;
+    E = clamp(E, (golu_intV)0, (golu_intV)126);
+    realV m = dy * GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23);
+    golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E));
+    return alpha * (m * fma(-g.u, g.w, g.t));
+}
+#define GOLU_HAVE_BACKWARD_VALUE 1
+#endif
+
+#endif
+
+#ifndef GOLU_HAVE_BACKWARD_VALUE
+/* dx = alpha * dy * (t - u*w): the derivative t*(1 + beta*gamma*x*e) = t - u*(z*t) as one fma. */
+inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+{
+    golu_gate_t g = golu_gate(x, beta, gamma);
+    return alpha * (dy * fma(-g.u, g.w, g.t));
+}
 #endif
