@@ -44,6 +44,7 @@ golu_status golu_device_query(golu_context *ctx, cl_device_id id, golu_device *o
         return golu_fail(ctx, GOLU_ERROR_OUT_OF_HOST_MEMORY, "out of host memory");
     clGetDeviceInfo(id, CL_DEVICE_EXTENSIONS, ext_size, ext, NULL);
     out->has_fp64 = strstr(ext, "cl_khr_fp64") != NULL && fp64 != 0;
+    out->has_fp16 = strstr(ext, "cl_khr_fp16") != NULL;
     free(ext);
     return GOLU_OK;
 }

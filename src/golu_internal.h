@@ -42,6 +42,7 @@ typedef struct {
     cl_device_id id;
     cl_device_type type;
     int has_fp64;
+    int has_fp16;      /* cl_khr_fp16: f16 conversions in hardware */
     cl_uint compute_units;
     size_t max_work_group_size;
     size_t max_work_item_size0;
@@ -108,10 +109,19 @@ golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype
                              golu_program_slot **out);
 void golu_program_release(golu_program_slot *slot);
 
+/* ---- tuning_defaults.c ---- */
+typedef struct {
+    unsigned vector_width;          /* GOLU_VW: elements per work-item per step */
+    size_t local_size;              /* preferred work-items per work-group, before limits */
+    size_t groups_per_compute_unit; /* cap on work-groups; the kernels loop over the rest */
+} golu_tuning;
+
+void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_tuning *out);
+
 /* ---- work_size.c ---- */
 /* Picks local size and group cap for a built kernel from the device's and kernel's limits. */
-golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev, golu_dtype dtype,
-                                golu_kernel_slot *slot);
+golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
+                                const golu_tuning *tuning, golu_kernel_slot *slot);
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);

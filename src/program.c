@@ -9,13 +9,6 @@
 const char *const golu_kernel_names[GOLU_KERNEL_COUNT] = {
     "golu_forward", "golu_forward_aligned", "golu_backward", "golu_backward_aligned"};
 
-/* Elements per work-item per step: one 16-byte vector on GPUs, 32 bytes (an AVX register) on CPUs. */
-static unsigned vector_width(const golu_device *dev, golu_dtype dtype)
-{
-    size_t bytes = (dev->type & CL_DEVICE_TYPE_CPU) ? 32 : 16;
-    return (unsigned)(bytes / golu_dtype_size(dtype));
-}
-
 static void append_build_log(golu_context *ctx, cl_program program, cl_device_id device)
 {
     size_t size = 0;
@@ -45,9 +38,12 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
     if (err != CL_SUCCESS)
         return golu_fail_cl(ctx, "clCreateProgramWithSource", err);
 
-    unsigned vw = vector_width(dev, dtype);
+    golu_tuning tuning;
+    golu_tuning_defaults(dev, dtype, &tuning);
+    unsigned vw = tuning.vector_width;
     char options[128];
-    snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u", (int)dtype, vw);
+    snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d", (int)dtype,
+             vw, dev->has_fp16);
     err = clBuildProgram(program, 1, &dev->id, options, NULL, NULL);
     if (err != CL_SUCCESS) {
         golu_fail(ctx, GOLU_ERROR_BUILD_FAILED, "clBuildProgram(%s, %s): %s (%d); build log:\n",
@@ -69,7 +65,7 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
                                golu_kernel_names[k], golu_cl_error_name(err), (int)err);
             break;
         }
-        status = golu_work_size_init(ctx, dev, dtype, ks);
+        status = golu_work_size_init(ctx, dev, &tuning, ks);
     }
     if (status != GOLU_OK) {
         for (int k = 0; k < GOLU_KERNEL_COUNT; k++)

@@ -1,25 +1,9 @@
 /* Work-group size and NDRange: chosen at run time from the device's and the kernel's limits. */
 #include "golu_internal.h"
 
-/* Preferred work-items per work-group before the limits are applied: 256 keeps a GPU's compute
- * units full with several groups each; a CPU runtime (PoCL) runs a work-group as one loop that it
- * vectorises, so larger groups amortise the per-group cost. */
-static size_t preferred_local(const golu_device *dev)
+golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
+                                const golu_tuning *tuning, golu_kernel_slot *slot)
 {
-    return (dev->type & CL_DEVICE_TYPE_CPU) ? 1024 : 256;
-}
-
-/* Work-groups per compute unit at most: enough for the GPU to hide memory latency over a few
- * waves, then the grid-stride loop takes over; CPUs need only a few tasks per core. */
-static size_t groups_per_compute_unit(const golu_device *dev)
-{
-    return (dev->type & CL_DEVICE_TYPE_CPU) ? 16 : 32;
-}
-
-golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev, golu_dtype dtype,
-                                golu_kernel_slot *slot)
-{
-    (void)dtype;
     size_t kernel_max = 0, multiple = 1;
     cl_int err = clGetKernelWorkGroupInfo(slot->kernel, dev->id, CL_KERNEL_WORK_GROUP_SIZE,
                                           sizeof kernel_max, &kernel_max, NULL);
@@ -32,7 +16,7 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev, golu_
         multiple = 1;
 
     /* Keep every launch within the kernel's own limit and the device's per-dimension limit. */
-    size_t local = preferred_local(dev);
+    size_t local = tuning->local_size;
     if (local > dev->max_work_group_size)
         local = dev->max_work_group_size;
     if (local > dev->max_work_item_size0)
@@ -45,7 +29,7 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev, golu_
         local = 1;
     slot->local_size = local;
     size_t cus = dev->compute_units ? dev->compute_units : 1;
-    slot->max_groups = cus * groups_per_compute_unit(dev);
+    slot->max_groups = cus * tuning->groups_per_compute_unit;
     return GOLU_OK;
 }
 
