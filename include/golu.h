@@ -154,7 +154,8 @@ GOLU_API golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices,
 GOLU_API golu_status golu_context_create_default(golu_context **out);
 
 /*! golu_last_create_detail() :
- *  The detail message of the latest failed golu_context_create*() call on this thread; "" if none. */
+ *  The detail message of the latest failed golu_context_create*() or golu_select_device() call on
+ *  this thread (thread-local storage); "" if none. */
 GOLU_API const char *golu_last_create_detail(void);
 
 /*! golu_context_destroy() :
@@ -164,8 +165,9 @@ GOLU_API void golu_context_destroy(golu_context *ctx);
 
 /*! golu_context_detail() :
  *  The message of the context's latest failure (e.g. "y: buffer of 64 bytes is smaller than
- *  (offset 8 + n 10) * 4 bytes", "clEnqueueNDRangeKernel: CL_OUT_OF_RESOURCES", a build log).
- *  "" after a success that followed no failure. Valid until the next call on `ctx`. */
+ *  (offset 8 + n 10) * 4 bytes", "clEnqueueNDRangeKernel: CL_OUT_OF_RESOURCES", a build log),
+ *  or "" if nothing failed yet; successes leave it as it was. The pointer stays valid until
+ *  golu_context_destroy(); another thread's failure may overwrite the text. */
 GOLU_API const char *golu_context_detail(const golu_context *ctx);
 
 /*! golu_context_cl_context() / golu_context_num_devices() / golu_context_device() :
@@ -195,12 +197,15 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
 /*! golu_select_device() :
  *  Finds a device from a selection string, the syntax of GOLU_DEVICE and golu-bench --device:
  *    "P:D"   device index D of platform index P (both from 0, in the ICD loader's order);
+ *    "N"     the N-th device counting across all platforms in that order;
  *    "gpu" / "cpu" / "accelerator"   the first device of that type;
  *    any other text: the first device whose "platform name / device name" contains it
  *            (case-insensitive), e.g. "NVIDIA", "H200", "pthread", "Portable Computing".
  *  `spec` NULL or "" means the default rule (first GPU, else first device).
+ *  Anything that starts with a digit must be "P:D" or "N" (at most 9 digits each).
  *  @return : GOLU_OK with `*platform` and `*device` (neither retained); GOLU_ERROR_NO_DEVICE;
- *  GOLU_ERROR_INVALID_DEVICE_SPEC for a malformed "P:D". */
+ *  GOLU_ERROR_INVALID_DEVICE_SPEC for a malformed index. The reason of a failure is readable
+ *  with golu_last_create_detail(). Thread-safe. */
 GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platform,
                                         cl_device_id *device);
 
@@ -213,14 +218,22 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
  *  `params`     : NULL for alpha = beta = gamma = 1.
  *  `queue`      : any queue on a device of `ctx` (in-order or not); synchronisation is the
  *                 caller's: the kernel waits on `wait_list` (num_events entries, or NULL and 0).
+ *                 The buffers must stay alive until the command completes.
  *  `event`      : if not NULL, receives a new event for this command; the caller releases it.
  *  n == 0       : success, nothing computed; a requested event is still returned (complete at once
  *                 if num_events == 0, else a marker that completes after the wait list).
  *  On any error nothing is enqueued and `*event` is left unchanged.
- *  Accuracy for alpha = beta = gamma = 1 (measured against MPFR/long double; docs/ACCURACY.md):
- *    f32 forward within 4 ulp for x >= -1, larger relative error only where y underflows towards 0
- *    (x < -1, where the result's magnitude is below 0.066); f64 within 4 ulp for x >= -1;
- *    f16 and bf16 within 1 ulp of the correctly rounded result.
+ *  Accuracy (measured against long double / MPFR; docs/ACCURACY.md gives the tables; the bounds
+ *  below are what tests/ asserts, via tools/common/golu_reference.c, on PoCL and what golu-bench
+ *  --check asserts on any device):
+ *    f32, f64: |y - ref| <= 4 ulp(ref) + 2 * (1 + |alpha*x|) units of the smallest subnormal
+ *      (the second term matters only for subnormal results). In practice about
+ *      2 ulp (PoCL) to 3.5 ulp (NVIDIA) everywhere: the inner exponential is evaluated in double
+ *      word precision, so the tails (x < -1) lose nothing to the z-fold amplification that costs
+ *      the plain formula up to ~90 ulp.
+ *    f16, bf16: within 1 ulp of the correctly rounded result, for every one of the 65,536 inputs.
+ *  Where the bounds hold: finite alpha, 2^-60 <= beta <= 2^60 (or beta = 0), |gamma*x| not
+ *  overflowing; exact limits at +-inf need beta > 0, gamma > 0.
  *  Errors: GOLU_ERROR_NULL_ARGUMENT (ctx, queue, x, y), GOLU_ERROR_INVALID_DTYPE,
  *  GOLU_ERROR_UNSUPPORTED_DTYPE, GOLU_ERROR_SIZE_OVERFLOW, GOLU_ERROR_BUFFER_TOO_SMALL,
  *  GOLU_ERROR_OVERLAP, GOLU_ERROR_INVALID_PARAMETER, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,
@@ -235,10 +248,11 @@ GOLU_API golu_status golu_enqueue_forward(golu_context *ctx, cl_command_queue qu
  *  Enqueues dx[i] = dy[i] * dGoLU/dx(x[i]) (offsets as in golu_enqueue_forward) and returns at once.
  *  dx may be exactly dy or exactly x (same buffer and offset): the gradient is then written in
  *  place. Any other overlap of dx with dy or x is GOLU_ERROR_OVERLAP; dy and x may overlap freely.
- *  Accuracy for default parameters: f32 within 2 ulp of alpha * |dy| (an absolute bound: the
- *  gradient crosses zero near x = -0.567, where no relative bound is meaningful); f16 and bf16
- *  within 1 ulp of the correctly rounded result. Other arguments, n == 0 and errors as for
- *  golu_enqueue_forward(). */
+ *  Accuracy: f32 and f64 within 4 ulp of alpha*|dy| plus 4 ulp of the result (an
+ *  absolute bound near the gradient's zero at x = -0.567, where no relative bound is meaningful;
+ *  measured: at most about 2.5 ulp of alpha*|dy| on PoCL, 3.6 on NVIDIA); f16 and bf16 within 1
+ *  ulp of the correctly rounded result, also where dy is large and the derivative is below
+ *  float's range (bf16). Other arguments, n == 0 and errors as for golu_enqueue_forward(). */
 GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
                                            uint64_t n, cl_mem dy, uint64_t dy_offset, cl_mem x,
                                            uint64_t x_offset, cl_mem dx, uint64_t dx_offset,

@@ -37,11 +37,13 @@ typedef struct {
     double ref;   /* the reference value (before rounding to the dtype) */
 } golu_check_result;
 
-/* f32 and f64 results. forward: `dy` is ignored. Bounds (alpha, beta, gamma as given):
- *   forward : |got - ref| <= (4 + 2*z) ulp(ref),  z = beta*exp(-gamma*x)  (z <= e for x >= -1);
- *   backward: |got - ref| <= 4 ulp(alpha*dy) + (4 + 2*z) ulp(ref)  (an absolute bound near the
- *             gradient's zero, relative elsewhere). ulps reports |got - ref| / ulp(ref) for the
- *             forward and |got - ref| / ulp(alpha*dy) for the backward. */
+/* f32 and f64 results. forward: `dy` is ignored. Bounds (alpha, beta, gamma as given), with
+ * s = |alpha*x| (forward) or |alpha*dy| (backward) and m the smallest subnormal:
+ *   forward : |got - ref| <= 4 ulp(ref) + 2 (1 + s) m;
+ *   backward: |got - ref| <= 4 ulp(alpha*dy) + 4 ulp(ref) + 2 (1 + s) m  (an absolute bound near
+ *             the gradient's zero, relative elsewhere).
+ * ulps reports |got - ref| / ulp(ref) for the forward and |got - ref| / ulp(alpha*dy) for the
+ * backward. */
 golu_check_result golu_check_f32(int backward, float x, float dy, float got, double alpha,
                                  double beta, double gamma);
 golu_check_result golu_check_f64(int backward, double x, double dy, double got, double alpha,
