@@ -168,6 +168,27 @@ typedef struct {
     realV w;
 } golu_gate_t;
 
+/* Clamp v to [-limit, limit]. The backward needs NaN kept (compare and select); the forward
+ * does not, since its result is x * t and x carries the NaN, so it takes the cheaper fmin/fmax. */
+#define GOLU_NAN_KEEPING 1
+#define GOLU_NAN_FREE 0
+inline realV golu_clamp(realV v, real limit, int keep_nan)
+{
+    if (keep_nan) {
+        v = v > (realV)limit ? (realV)limit : v;
+        return v < (realV)(-limit) ? (realV)(-limit) : v;
+    }
+    return fmin(fmax(v, (realV)(-limit)), (realV)limit);
+}
+
+/* alpha * x * t with x = -inf mapped to -REAL_MAX, so that a zero gate gives the limit -0 rather
+ * than -inf * 0 (NaN stays NaN: the comparison is false). */
+inline realV golu_scale_by_gate(realV x, realV t, real alpha)
+{
+    realV xf = x < (realV)(-GOLU_REAL_MAX) ? (realV)(-GOLU_REAL_MAX) : x;
+    return alpha * (xf * t);
+}
+
 #if GOLU_PRECISE
 
 #if GOLU_DTYPE == 3
@@ -254,7 +275,7 @@ typedef struct {
     realV scale;
 } golu_inner_t;
 
-inline golu_inner_t golu_inner(realV x, real beta, real gamma)
+inline golu_inner_t golu_inner(realV x, real beta, real gamma, int keep_nan)
 {
     golu_inner_t in;
     realV u = -gamma * x;
@@ -263,8 +284,7 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma)
         d = fma((realV)(-gamma), x, -u);
         d = isfinite(d) ? d : (realV)0; /* x = +-inf, or -gamma*x overflowed */
     }
-    u = u > (realV)GOLU_U_MAX ? (realV)GOLU_U_MAX : u; /* comparisons keep NaN */
-    u = u < (realV)(-GOLU_U_MAX) ? (realV)(-GOLU_U_MAX) : u;
+    u = golu_clamp(u, GOLU_U_MAX, keep_nan);
 
     /* exp(u + d) = 2^k * exp(r + r_tail); r exact by fma, |r| <= ln2/2 */
     realV k = rint(u * (real)GOLU_INV_LN2);
@@ -303,7 +323,7 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma)
 inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 {
     golu_gate_t g;
-    golu_inner_t in = golu_inner(x, beta, gamma);
+    golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_KEEPING);
     realV t0 = exp(-(in.be * in.scale));
     g.t = fma(-t0, in.be_lo * in.scale, t0);
     g.u = in.u;
@@ -318,21 +338,21 @@ inline golu_gate_t golu_gate(realV x, real beta, real gamma)
  * GPU's f32 forward has no instructions to spare.) */
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
-    golu_inner_t in = golu_inner(x, beta, gamma);
+    golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_FREE);
     realV z = in.be * in.scale;
     realV z_lo = in.be_lo * in.scale;
     realV tiny = z > (realV)GOLU_Z_SUBNORMAL ? (realV)1 : (realV)0;
     realV t0 = exp(-fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_HI), z));
     realV t = fma(-t0, fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_LO), z_lo), t0);
     realV back = tiny > (realV)0 ? (realV)0x1p-64 : (realV)1;
-    return t == (realV)0 ? copysign((realV)0, x) * alpha : (alpha * (x * t)) * back;
+    return golu_scale_by_gate(x, t, alpha) * back;
 }
 #else
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
-    golu_gate_t g = golu_gate(x, beta, gamma);
-    /* Where the gate is 0, x * t is +-0 for finite x, and the limit -0 for x = -inf. */
-    return alpha * (g.t == (realV)0 ? copysign((realV)0, x) : x * g.t);
+    golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_FREE);
+    realV t0 = exp(-(in.be * in.scale));
+    return golu_scale_by_gate(x, fma(-t0, in.be_lo * in.scale, t0), alpha);
 }
 #endif
 
@@ -343,12 +363,10 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 #define GOLU_U2_MAX 126.0f /* in log2 units: exp2 stays finite */
 
 /* The gate times 2^shift (shift integral, >= 0): see golu_backward_value() for bf16. */
-inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift)
+inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan)
 {
     golu_gate_t g;
-    realV u2 = (-gamma * GOLU_LOG2E) * x; /* u * log2(e) */
-    u2 = u2 > (realV)GOLU_U2_MAX ? (realV)GOLU_U2_MAX : u2;
-    u2 = u2 < (realV)(-GOLU_U2_MAX) ? (realV)(-GOLU_U2_MAX) : u2;
+    realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, GOLU_U2_MAX, keep_nan); /* u * log2(e) */
     realV e = exp2(u2);
     g.t = exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
     g.u = u2 * GOLU_LN2;
@@ -359,14 +377,13 @@ inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift)
 
 inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 {
-    return golu_gate_scaled(x, beta, gamma, (realV)0);
+    return golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_KEEPING);
 }
 
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
-    golu_gate_t g = golu_gate(x, beta, gamma);
-    /* Where the gate is 0, x * t is +-0 for finite x, and the limit -0 for x = -inf. */
-    return alpha * (g.t == (realV)0 ? copysign((realV)0, x) : x * g.t);
+    golu_gate_t g = golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_FREE);
+    return golu_scale_by_gate(x, g.t, alpha);
 }
 
 #if GOLU_DTYPE == 2
@@ -379,7 +396,8 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     golu_intV E = ((GOLU_CAT(as_int, GOLU_VSUFFIX)(dy) >> 23) & 0xff) - 127;
     E = clamp(E, (golu_intV)0, (golu_intV)126);
     realV m = dy * GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23);
-    golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E));
+    golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E),
+                                      GOLU_NAN_KEEPING);
     return alpha * (m * fma(-g.u, g.w, g.t));
 }
 #define GOLU_HAVE_BACKWARD_VALUE 1
