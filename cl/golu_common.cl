@@ -145,10 +145,11 @@ inline ushort golu_real_to_bf16_1(float f)
 /* ---- the gate, shared by forward and backward ---------------------------------------------- */
 
 /* For u = -gamma*x, z = beta*exp(u) and the gate t = exp(-z), golu_gate() returns
- *   t,  u (clamped to +-GOLU_U_MAX)  and  w = z*t,
+ *   t,  u (clamped to [GOLU_U_MIN, GOLU_U_MAX])  and  w = z*t,
  * all finite for any x but NaN, so that forward = alpha*x*t and backward = dy*alpha*(t - u*w)
- * need no masking. The clamp keeps exp(u) finite: beyond it the gate is exactly 0 or 1 in the
- * dtype for 2^-60 <= beta <= 2^60, so results do not change (x = -inf gives t = 0: the limits).
+ * need no masking. The clamp keeps beta*exp(u) finite: beyond it the gate is exactly 0 or 1 in
+ * the dtype for 2^-60 <= beta <= 2^60, so results do not change (x = -inf gives t = 0: the
+ * limits).
  *
  * GOLU_PRECISE (default for f32 and f64): z's relative error is amplified z-fold in t, which
  * costs the plain formula up to tens of ulp for x < -1. So exp(u) is evaluated here to about
@@ -172,13 +173,13 @@ typedef struct {
  * does not, since its result is x * t and x carries the NaN, so it takes the cheaper fmin/fmax. */
 #define GOLU_NAN_KEEPING 1
 #define GOLU_NAN_FREE 0
-inline realV golu_clamp(realV v, real limit, int keep_nan)
+inline realV golu_clamp(realV v, real lo, real hi, int keep_nan)
 {
     if (keep_nan) {
-        v = v > (realV)limit ? (realV)limit : v;
-        return v < (realV)(-limit) ? (realV)(-limit) : v;
+        v = v > (realV)hi ? (realV)hi : v;
+        return v < (realV)lo ? (realV)lo : v;
     }
-    return fmin(fmax(v, (realV)(-limit)), (realV)limit);
+    return fmin(fmax(v, (realV)lo), (realV)hi);
 }
 
 /* alpha * x * t with x = -inf mapped to -REAL_MAX, so that a zero gate gives the limit -0 rather
@@ -192,7 +193,8 @@ inline realV golu_scale_by_gate(realV x, realV t, real alpha)
 #if GOLU_PRECISE
 
 #if GOLU_DTYPE == 3
-#define GOLU_U_MAX 708.0
+#define GOLU_U_MAX 600.0 /* beta*exp(u) finite for beta <= 2^60; beyond it t == 0 for beta >= 2^-60 */
+#define GOLU_U_MIN -708.0 /* exp(u) normal; below it t == 1 for beta <= 2^60 */
 #define GOLU_INV_LN2 0x1.71547652b82fep+0
 #define GOLU_LN2_HI 0x1.62e42fefa39efp-1 /* ln 2 rounded to double */
 #define GOLU_LN2_LO 0x1.abc9e3b39803fp-56 /* ln 2 - GOLU_LN2_HI */
@@ -233,7 +235,8 @@ inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
     return c;
 }
 #else
-#define GOLU_U_MAX 87.0f
+#define GOLU_U_MAX 46.5f /* beta*exp(u) finite for beta <= 2^60; beyond it t == 0 for beta >= 2^-60 */
+#define GOLU_U_MIN -87.0f /* exp(u) normal; below it t == 1 for beta <= 2^60 */
 #define GOLU_INV_LN2 0x1.715476p+0f
 #define GOLU_LN2_HI 0x1.62e430p-1f  /* ln 2 rounded to float */
 #define GOLU_LN2_LO -0x1.05c610p-29f /* ln 2 - GOLU_LN2_HI */
@@ -282,9 +285,10 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma, int keep_nan)
     realV d = (realV)0; /* u + d == -gamma*x exactly; d == 0 for gamma == 1 (a uniform branch) */
     if (gamma != (real)1) {
         d = fma((realV)(-gamma), x, -u);
-        d = isfinite(d) ? d : (realV)0; /* x = +-inf, or -gamma*x overflowed */
+        /* x = +-inf, -gamma*x overflowed, or u is about to be clamped: no correction */
+        d = (u > (realV)GOLU_U_MIN && u < (realV)GOLU_U_MAX && isfinite(d)) ? d : (realV)0;
     }
-    u = golu_clamp(u, GOLU_U_MAX, keep_nan);
+    u = golu_clamp(u, GOLU_U_MIN, GOLU_U_MAX, keep_nan);
 
     /* exp(u + d) = 2^k * exp(r + r_tail); r exact by fma, |r| <= ln2/2 */
     realV k = rint(u * (real)GOLU_INV_LN2);
@@ -366,7 +370,7 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan)
 {
     golu_gate_t g;
-    realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, GOLU_U2_MAX, keep_nan); /* u * log2(e) */
+    realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, keep_nan); /* u*log2(e) */
     realV e = exp2(u2);
     g.t = exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
     g.u = u2 * GOLU_LN2;

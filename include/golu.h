@@ -82,9 +82,11 @@ typedef enum {
     GOLU_ERROR_UNSUPPORTED_DTYPE = 3,    /* valid dtype the device cannot run (f64 without cl_khr_fp64) */
     GOLU_ERROR_BUFFER_TOO_SMALL = 4,     /* (offset + n) * element size exceeds the buffer's CL_MEM_SIZE */
     GOLU_ERROR_SIZE_OVERFLOW = 5,        /* (offset + n) * element size does not fit in 64 bits */
-    GOLU_ERROR_INVALID_PARAMETER = 6,    /* alpha, beta or gamma non-finite, or beta < 0 */
+    GOLU_ERROR_INVALID_PARAMETER = 6,    /* alpha, beta or gamma non-finite (as float for f32, f16,
+                                            bf16), or beta < 0 */
     GOLU_ERROR_OVERLAP = 7,              /* an output overlaps an input without being exactly in-place */
-    GOLU_ERROR_DEVICE_NOT_IN_CONTEXT = 8,/* the queue's device or context is not the golu_context's */
+    GOLU_ERROR_DEVICE_NOT_IN_CONTEXT = 8,/* the queue's device or context, or a buffer's context,
+                                            is not the golu_context's */
     GOLU_ERROR_INVALID_WAIT_LIST = 9,    /* num_events > 0 with a NULL list, or a list with count 0 */
     GOLU_ERROR_NO_DEVICE = 10,           /* no OpenCL platform/device found, or none matches GOLU_DEVICE */
     GOLU_ERROR_INVALID_DEVICE_SPEC = 11, /* a device selection string that cannot be parsed */
@@ -213,7 +215,9 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
 
 /*! golu_enqueue_forward() :
  *  Enqueues y[y_offset + i] = GoLU(x[x_offset + i]) for 0 <= i < n on `queue` and returns at once.
- *  `x` and `y`  : cl_mem buffers of `dtype` elements; offsets and n count elements, not bytes.
+ *  `x` and `y`  : cl_mem buffers of `dtype` elements, created in golu_context_cl_context(ctx)
+ *                 (or sub-buffers of such); offsets and n count elements, not bytes. n is
+ *                 limited only by the buffers' sizes (64-bit indexing throughout).
  *  In-place is allowed: x == y with x_offset == y_offset. Any other overlap is GOLU_ERROR_OVERLAP.
  *  `params`     : NULL for alpha = beta = gamma = 1.
  *  `queue`      : any queue on a device of `ctx` (in-order or not); synchronisation is the
@@ -265,6 +269,8 @@ GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue q
  *  Copy n elements of `dtype` from host memory to the device of golu_context_default_queue(), run
  *  the kernel, copy the result back and return when it is in `y` / `dx`. In-place (y == x, or dx
  *  == dy or dx == x) is allowed. For f16/bf16 the host arrays hold the 16-bit patterns (uint16_t).
+ *  Each call allocates and releases its device buffers: for repeated work on large arrays,
+ *  prefer the enqueue calls on buffers you keep.
  *  Errors: as the enqueue calls, plus GOLU_ERROR_OPENCL when device memory cannot be allocated. */
 GOLU_API golu_status golu_forward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, const void *x,
                                        void *y, const golu_params *params);

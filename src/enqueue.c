@@ -55,7 +55,7 @@ static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype 
 {
     golu_status status;
     cl_uint dev_index = 0;
-    if ((status = golu_validate_params(ctx, params)) != GOLU_OK ||
+    if ((status = golu_validate_params(ctx, params, dtype)) != GOLU_OK ||
         (status = golu_validate_wait_list(ctx, num_events, wait_list)) != GOLU_OK ||
         (status = golu_validate_queue(ctx, queue, &dev_index)) != GOLU_OK ||
         (status = golu_validate_dtype(ctx, &ctx->devices[dev_index], dtype)) != GOLU_OK ||
@@ -79,32 +79,17 @@ static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype 
     golu_kernel_slot *ks = &program->kernels[id];
 
     golu_scalars scalars;
-    size_t scalar_size = pack_params(params, dtype, &scalars);
-    const void *scalar_ptr[3] = {dtype == GOLU_F64 ? (const void *)&scalars.d[0] : (const void *)&scalars.f[0],
-                                 dtype == GOLU_F64 ? (const void *)&scalars.d[1] : (const void *)&scalars.f[1],
-                                 dtype == GOLU_F64 ? (const void *)&scalars.d[2] : (const void *)&scalars.f[2]};
-    cl_ulong offsets[4];
-    cl_ulong n_arg = n;
-    size_t global, local;
-    golu_work_size_for(ks, n, program->vw, &global, &local);
-
-    cl_int err = CL_SUCCESS;
-    pthread_mutex_lock(&ks->lock);
-    cl_uint arg = 0;
-    for (int i = 0; i < count && err == CL_SUCCESS; i++) {
-        offsets[i] = arrays[i].offset;
-        err = clSetKernelArg(ks->kernel, arg++, sizeof(cl_mem), &arrays[i].mem);
-        if (err == CL_SUCCESS)
-            err = clSetKernelArg(ks->kernel, arg++, sizeof(cl_ulong), &offsets[i]);
+    golu_launch_args args = {.count = count, .n = n};
+    args.scalar_size = pack_params(params, dtype, &scalars);
+    for (int i = 0; i < 3; i++)
+        args.scalars[i] = dtype == GOLU_F64 ? (const void *)&scalars.d[i] : (const void *)&scalars.f[i];
+    for (int i = 0; i < count; i++) {
+        args.mems[i] = arrays[i].mem;
+        args.offsets[i] = arrays[i].offset;
     }
-    if (err == CL_SUCCESS)
-        err = clSetKernelArg(ks->kernel, arg++, sizeof(cl_ulong), &n_arg);
-    for (int i = 0; i < 3 && err == CL_SUCCESS; i++)
-        err = clSetKernelArg(ks->kernel, arg++, scalar_size, scalar_ptr[i]);
-    if (err == CL_SUCCESS)
-        err = clEnqueueNDRangeKernel(queue, ks->kernel, 1, NULL, &global, &local, num_events,
-                                     wait_list, event);
-    pthread_mutex_unlock(&ks->lock);
+    size_t global, local;
+    cl_int err = golu_kernel_launch(ks, &args, program->vw, queue, num_events, wait_list, event,
+                                    &global, &local);
     if (err != CL_SUCCESS)
         return golu_fail(ctx, GOLU_ERROR_OPENCL, "%s(%s, n=%llu, global=%zu, local=%zu): %s (%d)",
                          golu_kernel_names[id], golu_dtype_name(dtype), (unsigned long long)n,

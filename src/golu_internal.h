@@ -26,9 +26,29 @@ extern const char *const golu_kernel_names[GOLU_KERNEL_COUNT];
 typedef struct {
     cl_kernel kernel;
     pthread_mutex_t lock;
-    size_t local_size;  /* work-items per work-group */
+    size_t local_size;  /* work-items per work-group; halved when an enqueue says it is too big */
+    int runtime_local;  /* 1 once even 1 failed: enqueue with NULL, the runtime's choice */
+    size_t group_size_for_global; /* local size the global size is computed with */
     size_t max_groups;  /* cap on work-groups; the kernels loop over the rest (grid-stride) */
 } golu_kernel_slot;
+
+/* The arguments of one enqueue, in kernel order: (mem, offset) per array, n, alpha, beta, gamma. */
+typedef struct {
+    int count;
+    cl_mem mems[3];
+    cl_ulong offsets[3];
+    cl_ulong n;
+    size_t scalar_size;
+    const void *scalars[3];
+} golu_launch_args;
+
+/* ---- kernel_launch.c ---- */
+/* Sets the arguments and enqueues under ks->lock; on CL_OUT_OF_RESOURCES or
+ * CL_INVALID_WORK_GROUP_SIZE retries with half the local size down to 1, then with the runtime's
+ * choice, remembering what worked. Reports the NDRange used (local 0: the runtime's). */
+cl_int golu_kernel_launch(golu_kernel_slot *ks, const golu_launch_args *args, unsigned vw,
+                          cl_command_queue queue, cl_uint num_events, const cl_event *wait_list,
+                          cl_event *event, size_t *global, size_t *local);
 
 /* The program of one (device, dtype), built on first use. */
 typedef struct {
@@ -135,7 +155,7 @@ typedef struct {
     int is_output;
 } golu_array_arg;
 
-golu_status golu_validate_params(golu_context *ctx, const golu_params *params);
+golu_status golu_validate_params(golu_context *ctx, const golu_params *params, golu_dtype dtype);
 golu_status golu_validate_queue(golu_context *ctx, cl_command_queue queue, cl_uint *device_index);
 golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const cl_event *list);
 golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_dtype dtype);

@@ -4,13 +4,20 @@
 
 #include <math.h>
 
-golu_status golu_validate_params(golu_context *ctx, const golu_params *p)
+golu_status golu_validate_params(golu_context *ctx, const golu_params *p, golu_dtype dtype)
 {
     if (!p)
         return GOLU_OK;
     if (!isfinite(p->alpha) || !isfinite(p->beta) || !isfinite(p->gamma))
         return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER,
                          "params: alpha, beta and gamma must be finite (got %g, %g, %g)", p->alpha,
+                         p->beta, p->gamma);
+    /* f32, f16 and bf16 kernels take the parameters as float: they must stay finite there. */
+    if (dtype != GOLU_F64 &&
+        (!isfinite((float)p->alpha) || !isfinite((float)p->beta) || !isfinite((float)p->gamma)))
+        return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER,
+                         "params: alpha, beta and gamma must be finite as float for %s (got %g, %g, %g)",
+                         golu_dtype_name(dtype) ? golu_dtype_name(dtype) : "this dtype", p->alpha,
                          p->beta, p->gamma);
     if (p->beta < 0.0)
         return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER, "params: beta must be >= 0 (got %g)",
@@ -69,8 +76,14 @@ static golu_status resolve(golu_context *ctx, const golu_array_arg *a, cl_mem *r
                            size_t *size)
 {
     cl_mem parent = NULL;
+    cl_context owner = NULL;
     *origin = 0;
-    cl_int err = clGetMemObjectInfo(a->mem, CL_MEM_SIZE, sizeof *size, size, NULL);
+    cl_int err = clGetMemObjectInfo(a->mem, CL_MEM_CONTEXT, sizeof owner, &owner, NULL);
+    if (err == CL_SUCCESS && owner != ctx->cl_ctx)
+        return golu_fail(ctx, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,
+                         "%s: buffer belongs to another cl_context than the golu_context's", a->name);
+    if (err == CL_SUCCESS)
+        err = clGetMemObjectInfo(a->mem, CL_MEM_SIZE, sizeof *size, size, NULL);
     if (err == CL_SUCCESS)
         err = clGetMemObjectInfo(a->mem, CL_MEM_ASSOCIATED_MEMOBJECT, sizeof parent, &parent, NULL);
     if (err == CL_SUCCESS && parent)

@@ -1,5 +1,5 @@
 /* Work-group size and NDRange: chosen at run time from the device's and the kernel's limits. */
-#include "golu_internal.h"
+#include "fault_injection.h"
 
 golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
                                 const golu_tuning *tuning, golu_kernel_slot *slot)
@@ -17,8 +17,9 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
 
     /* Keep every launch within the kernel's own limit and the device's per-dimension limit. */
     size_t local = tuning->local_size;
-    if (local > dev->max_work_group_size)
-        local = dev->max_work_group_size;
+    size_t device_max = GOLU_FAULT_DEVICE_MAX_WORK_GROUP(dev->max_work_group_size);
+    if (local > device_max)
+        local = device_max;
     if (local > dev->max_work_item_size0)
         local = dev->max_work_item_size0;
     if (local > kernel_max)
@@ -28,6 +29,8 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     if (local == 0)
         local = 1;
     slot->local_size = local;
+    slot->group_size_for_global = local;
+    slot->runtime_local = 0;
     size_t cus = dev->compute_units ? dev->compute_units : 1;
     slot->max_groups = cus * tuning->groups_per_compute_unit;
     return GOLU_OK;
@@ -36,14 +39,17 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local)
 {
+    /* After a fallback to smaller groups the global size stays what the chosen size gave, so
+     * the grid still covers the device; it remains a multiple of the (power-of-2 divided) local. */
+    size_t sizing = slot->group_size_for_global;
     uint64_t vectors = n / vw;
-    uint64_t groups = (vectors + slot->local_size - 1) / slot->local_size;
+    uint64_t groups = (vectors + sizing - 1) / sizing;
     if (groups > slot->max_groups)
         groups = slot->max_groups;
     /* The n % vw tail elements go to work-items 0 .. vw-2: keep at least vw of them. */
-    uint64_t min_groups = (vw + slot->local_size - 1) / slot->local_size;
+    uint64_t min_groups = (vw + sizing - 1) / sizing;
     if (groups < min_groups)
         groups = min_groups;
     *local = slot->local_size;
-    *global = (size_t)groups * slot->local_size;
+    *global = (size_t)groups * sizing;
 }
