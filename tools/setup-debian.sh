@@ -6,7 +6,14 @@ cd "$(dirname "$0")/.."
 
 packages="gcc pkg-config meson ninja-build python3 ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd libcmocka-dev"
 
-if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+else
+    echo "setup-debian.sh: installing packages needs root or sudo" >&2
+    exit 1
+fi
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -16,7 +23,9 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $missing
 fi
 
-if [ ! -f build/build.ninja ]; then
+if [ -f build/build.ninja ]; then
+    meson configure build --buildtype=release
+else
     meson setup build --buildtype=release
 fi
 meson compile -C build
