@@ -8,7 +8,7 @@ static int attempts, injected;
 
 void golu_fault_set(const golu_fault_plan *p)
 {
-    golu_fault_plan none = {0, 0, CL_SUCCESS, 0, 0};
+    golu_fault_plan none = {0, 0, CL_SUCCESS, 0, 0, 0};
     plan = p ? *p : none;
     attempts = injected = 0;
 }
@@ -23,6 +23,7 @@ cl_int golu_fault_enqueue(size_t local)
     if (fail)
         plan.fail_next_enqueues--;
     fail |= plan.enqueue_max_local && local > plan.enqueue_max_local;
+    fail |= plan.fail_explicit_local && local != 0;
     fail |= plan.fail_runtime_local && local == 0;
     if (!fail)
         return CL_SUCCESS;

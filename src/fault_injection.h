@@ -14,7 +14,8 @@ typedef struct {
     size_t enqueue_max_local;     /* 0: none; else an enqueue with a larger local size fails */
     cl_int enqueue_error;         /* the error such an enqueue (and each forced one) returns */
     int fail_next_enqueues;       /* this many enqueues fail whatever their size */
-    int fail_runtime_local;       /* an enqueue with the runtime's choice (NULL) fails too */
+    int fail_explicit_local;      /* every enqueue with an explicit local size fails */
+    int fail_runtime_local;       /* an enqueue with the runtime's choice (NULL) fails */
 } golu_fault_plan;
 
 #ifdef GOLU_FAULT_INJECTION
