@@ -83,18 +83,31 @@ typedef GOLU_CAT(half, GOLU_VSUFFIX) storageV;
 #define GOLU_STORE1(p, k, s) ((p)[k] = convert_half_rte(s))
 
 #elif GOLU_DTYPE == 1
+/* Without cl_khr_fp16: whole-vector loads and stores move the 16-bit patterns as ushortN (one
+ * wide memory access), and vload_halfN / vstore_halfN_rte convert them in private memory. */
 typedef half storage_t;
+typedef GOLU_CAT(ushort, GOLU_VSUFFIX) golu_half_bitsV;
 #if GOLU_VW == 1
-#define GOLU_LOAD_ALIGNED(p, i) vload_half((i), (p))
-#define GOLU_STORE_ALIGNED(p, i, v) vstore_half_rte((v), (i), (p))
-#define GOLU_LOAD(p, i) vload_half((i), (p))
-#define GOLU_STORE(p, i, v) vstore_half_rte((v), (i), (p))
+#define golu_vload_half vload_half
+#define golu_vstore_half_rte vstore_half_rte
 #else
-#define GOLU_LOAD_ALIGNED(p, i) GOLU_CAT(vloada_half, GOLU_VW)((i), (p))
-#define GOLU_STORE_ALIGNED(p, i, v) GOLU_CAT(GOLU_CAT(vstorea_half, GOLU_VW), _rte)((v), (i), (p))
-#define GOLU_LOAD(p, i) GOLU_CAT(vload_half, GOLU_VW)((i), (p))
-#define GOLU_STORE(p, i, v) GOLU_CAT(GOLU_CAT(vstore_half, GOLU_VW), _rte)((v), (i), (p))
+#define golu_vload_half GOLU_CAT(vload_half, GOLU_VW)
+#define golu_vstore_half_rte GOLU_CAT(GOLU_CAT(vstore_half, GOLU_VW), _rte)
 #endif
+inline realV golu_half_bits_to_real(golu_half_bitsV b)
+{
+    return golu_vload_half(0, (const __private half *)&b);
+}
+inline golu_half_bitsV golu_real_to_half_bits(realV v)
+{
+    golu_half_bitsV b;
+    golu_vstore_half_rte(v, 0, (__private half *)&b);
+    return b;
+}
+#define GOLU_LOAD_ALIGNED(p, i) golu_half_bits_to_real(((__global const golu_half_bitsV *)(p))[i])
+#define GOLU_STORE_ALIGNED(p, i, v) (((__global golu_half_bitsV *)(p))[i] = golu_real_to_half_bits(v))
+#define GOLU_LOAD(p, i) golu_vload_half((i), (p))
+#define GOLU_STORE(p, i, v) golu_vstore_half_rte((v), (i), (p))
 #define GOLU_LOAD1(p, k) vload_half((k), (p))
 #define GOLU_STORE1(p, k, s) vstore_half_rte((s), (k), (p))
 
