@@ -191,8 +191,25 @@ GOLU_API golu_status golu_dtype_supported(golu_context *ctx, cl_device_id device
 
 /*! golu_prepare() :
  *  Builds now (instead of at the first enqueue) the programs for `dtype` on every device of the
- *  context that supports it. @return : GOLU_OK, GOLU_ERROR_BUILD_FAILED (detail = build log), ... */
+ *  context that supports it (from the program cache, see below, when it holds them).
+ *  @return : GOLU_OK, GOLU_ERROR_BUILD_FAILED (detail = build log), ... */
 GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
+
+/* ---- program cache ---------------------------------------------------------------------------- */
+
+/* Compiled programs are kept on disk (their CL_PROGRAM_BINARIES), so that a later process loads
+ * its kernels instead of compiling them from source, which takes from a few hundred milliseconds
+ * to seconds per (device, dtype). No call controls it; the environment does, read at each build:
+ *   GOLU_CACHE_DIR  the folder. Unset or empty: $XDG_CACHE_HOME/golu if XDG_CACHE_HOME is an
+ *                   absolute path, else $HOME/.cache/golu. "off" (any case) or "0": no cache.
+ * The folder is created (mode 0700) at the first store. One file per program source, build
+ * options, platform, device and driver version: golu-<64-bit hash>.bin, mode 0600. Entries are
+ * written to a temporary file and renamed into place, so that processes building at once never
+ * read a partial one. A truncated, corrupt or stale entry (another driver version or device) is
+ * ignored, compiled from source and replaced. The cache never makes a call fail: an unreadable or
+ * unwritable folder costs only the compile. Nothing removes old entries (earlier drivers or
+ * library versions); deleting the folder is always safe. The entries are code the driver will
+ * run: keep GOLU_CACHE_DIR a folder that only the user can write. */
 
 /* ---- device selection ----------------------------------------------------------------------- */
 

@@ -123,6 +123,67 @@ int golu_contains_ignore_case(const char *haystack, const char *needle);
  * embedded copy or from $GOLU_KERNEL_DIR. Caller frees. */
 golu_status golu_kernel_source(golu_context *ctx, char **out);
 
+/* ---- binary_cache.c: compiled programs on disk between processes (best effort) ---- */
+#define GOLU_CACHE_FORMAT_VERSION 1u
+#define GOLU_CACHE_STRING_MAX 1024 /* longest driver or device string an entry records */
+#define GOLU_CACHE_PATH_MAX 4096
+
+/* What an entry must match to be used. Also the header written by golu_binary_cache_encode(). */
+typedef struct {
+    uint64_t key;
+    const char *driver_version; /* CL_DRIVER_VERSION */
+    const char *device_name;    /* CL_DEVICE_NAME */
+} golu_cache_expect;
+
+/* An entry's fields, pointing into the parsed bytes (the strings are not NUL-terminated). */
+typedef struct {
+    uint64_t key;
+    const unsigned char *driver_version;
+    size_t driver_version_size;
+    const unsigned char *device_name;
+    size_t device_name_size;
+    const unsigned char *payload; /* the CL_PROGRAM_BINARIES bytes */
+    size_t payload_size;
+} golu_cache_view;
+
+typedef enum {
+    GOLU_CACHE_VALID = 0,
+    GOLU_CACHE_BAD_MAGIC,   /* not a libgolu cache file */
+    GOLU_CACHE_BAD_VERSION, /* another format version */
+    GOLU_CACHE_TRUNCATED,   /* shorter than its header says */
+    GOLU_CACHE_MALFORMED,   /* impossible lengths, or bytes after the payload */
+    GOLU_CACHE_CORRUPT,     /* the checksum does not match */
+    GOLU_CACHE_OTHER_KEY,   /* well formed, but for another key */
+    GOLU_CACHE_STALE        /* well formed, but from another driver version or device */
+} golu_cache_verdict;
+
+/* One cache slot, resolved from the environment and the device before a build. */
+typedef struct {
+    int enabled; /* 0: cache off, no folder, or a device string too long or unreadable */
+    uint64_t key;
+    char dir[GOLU_CACHE_PATH_MAX];
+    char driver_version[GOLU_CACHE_STRING_MAX + 1];
+    char device_name[GOLU_CACHE_STRING_MAX + 1];
+} golu_cache_entry;
+
+/* Pure: checks any bytes as an entry file. With `expect` NULL only the structure and checksum
+ * are checked. On GOLU_CACHE_VALID, OTHER_KEY and STALE, *out (may be NULL) describes the file. */
+golu_cache_verdict golu_binary_cache_parse(const unsigned char *data, size_t size,
+                                           const golu_cache_expect *expect, golu_cache_view *out);
+/* The file for a payload: malloc'd, size in *size; NULL if out of memory or a string is longer
+ * than GOLU_CACHE_STRING_MAX or the payload is empty. */
+unsigned char *golu_binary_cache_encode(const golu_cache_expect *header,
+                                        const unsigned char *payload, size_t payload_size,
+                                        size_t *size);
+/* The cache folder from the environment and the key of (source, options, device). */
+void golu_binary_cache_entry(cl_device_id device, const char *source, const char *options,
+                             golu_cache_entry *out);
+/* A program built from the entry's binary, or NULL (no entry, invalid, or rejected). */
+cl_program golu_binary_cache_load(cl_context cl_ctx, cl_device_id device, const char *options,
+                                  const golu_cache_entry *entry);
+/* Writes the program's binary for `device` as the entry, atomically; failures are ignored. */
+void golu_binary_cache_store(cl_program program, cl_device_id device, const golu_cache_entry *entry);
+
 /* ---- program.c ---- */
 /* The program of (device index, dtype), building it on first use. */
 golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype dtype,

@@ -1,5 +1,6 @@
-/* Programs: one per (device, dtype), built from the kernel source on first use and kept in the
- * context. GOLU_DTYPE and GOLU_VW are passed as -D options; no relaxed-math option is ever used. */
+/* Programs: one per (device, dtype), built on first use (from the on-disk binary cache, else from
+ * the kernel source) and kept in the context. GOLU_DTYPE and GOLU_VW are passed as -D options; no
+ * relaxed-math option is ever used. */
 #include "golu_internal.h"
 
 #include <stdio.h>
@@ -24,26 +25,14 @@ static void append_build_log(golu_context *ctx, cl_program program, cl_device_id
     free(log);
 }
 
-/* Builds slot's program and kernels; called with ctx->lock held. */
-static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, golu_program_slot *slot)
+/* Compiles the program text for one device. */
+static golu_status compile(golu_context *ctx, golu_device *dev, golu_dtype dtype, const char *source,
+                           const char *options, cl_program *out)
 {
-    char *source = NULL;
-    golu_status status = golu_kernel_source(ctx, &source);
-    if (status != GOLU_OK)
-        return status;
     cl_int err;
-    const char *text = source;
-    cl_program program = clCreateProgramWithSource(ctx->cl_ctx, 1, &text, NULL, &err);
-    free(source);
+    cl_program program = clCreateProgramWithSource(ctx->cl_ctx, 1, &source, NULL, &err);
     if (err != CL_SUCCESS)
         return golu_fail_cl(ctx, "clCreateProgramWithSource", err);
-
-    golu_tuning tuning;
-    golu_tuning_defaults(dev, dtype, &tuning);
-    unsigned vw = tuning.vector_width;
-    char options[128];
-    snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d", (int)dtype,
-             vw, dev->has_fp16);
     err = clBuildProgram(program, 1, &dev->id, options, NULL, NULL);
     if (err != CL_SUCCESS) {
         golu_fail(ctx, GOLU_ERROR_BUILD_FAILED, "clBuildProgram(%s, %s): %s (%d); build log:\n",
@@ -52,12 +41,21 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
         clReleaseProgram(program);
         return GOLU_ERROR_BUILD_FAILED;
     }
+    *out = program;
+    return GOLU_OK;
+}
 
-    golu_program_slot built = {0};
-    built.program = program;
-    built.vw = vw;
+/* Creates the kernels of a built program into `built`; releases everything on failure. */
+static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_tuning *tuning,
+                                cl_program program, golu_program_slot *built)
+{
+    golu_status status = GOLU_OK;
+    cl_int err;
+    memset(built, 0, sizeof *built);
+    built->program = program;
+    built->vw = tuning->vector_width;
     for (int k = 0; k < GOLU_KERNEL_COUNT && status == GOLU_OK; k++) {
-        golu_kernel_slot *ks = &built.kernels[k];
+        golu_kernel_slot *ks = &built->kernels[k];
         ks->kernel = clCreateKernel(program, golu_kernel_names[k], &err);
         if (err != CL_SUCCESS) {
             ks->kernel = NULL;
@@ -65,21 +63,55 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
                                golu_kernel_names[k], golu_cl_error_name(err), (int)err);
             break;
         }
-        status = golu_work_size_init(ctx, dev, &tuning, ks);
+        status = golu_work_size_init(ctx, dev, tuning, ks);
     }
     if (status != GOLU_OK) {
         for (int k = 0; k < GOLU_KERNEL_COUNT; k++)
-            if (built.kernels[k].kernel)
-                clReleaseKernel(built.kernels[k].kernel);
+            if (built->kernels[k].kernel)
+                clReleaseKernel(built->kernels[k].kernel);
         clReleaseProgram(program);
-        return status;
     }
+    return status;
+}
+
+/* Builds slot's program and kernels; called with ctx->lock held. A binary from the program cache
+ * (binary_cache.c) replaces the compile when it loads and yields the kernels; otherwise the
+ * source is compiled and the result offered to the cache. */
+static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, golu_program_slot *slot)
+{
+    golu_tuning tuning;
+    golu_tuning_defaults(dev, dtype, &tuning);
+    char options[128];
+    snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d", (int)dtype,
+             tuning.vector_width, dev->has_fp16);
+    char *source = NULL;
+    golu_status status = golu_kernel_source(ctx, &source);
+    if (status != GOLU_OK)
+        return status;
+
+    golu_cache_entry entry;
+    golu_binary_cache_entry(dev->id, source, options, &entry);
+    golu_program_slot built;
+    cl_program program = golu_binary_cache_load(ctx->cl_ctx, dev->id, options, &entry);
+    /* A cached program that yields no kernels (a driver quirk) falls back to the source too;
+     * only then may its failure have written the detail message. */
+    status = program ? make_kernels(ctx, dev, &tuning, program, &built) : GOLU_ERROR_BUILD_FAILED;
+    if (status != GOLU_OK) {
+        status = compile(ctx, dev, dtype, source, options, &program);
+        if (status == GOLU_OK)
+            status = make_kernels(ctx, dev, &tuning, program, &built);
+        if (status == GOLU_OK)
+            golu_binary_cache_store(program, dev->id, &entry);
+    }
+    free(source);
+    if (status != GOLU_OK)
+        return status;
     for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
         slot->kernels[k] = built.kernels[k];
         pthread_mutex_init(&slot->kernels[k].lock, NULL);
     }
     slot->program = program;
-    slot->vw = vw;
+    slot->vw = built.vw;
     slot->built = 1;
     return GOLU_OK;
 }
