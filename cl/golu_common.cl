@@ -349,21 +349,37 @@ inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 }
 
 #if GOLU_DTYPE == 3
-/* alpha * x * t, rounded once also where t is subnormal: there the gate is computed 2^64 times
- * larger, as exp(-(z - 64*ln2)) with 64*ln2_short - z exact, and scaled back at the end.
- * (f32 skips this: subnormal results, x in [-4.56, -4.4], stay within 4 ulp without it, and the
- * GPU's f32 forward has no instructions to spare.) */
-inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
+/* f64: where the gate t = exp(-z) would be subnormal (z > GOLU_Z_SUBNORMAL) it is computed 2^64
+ * times larger, as exp(-(z - 64*ln2)) with z - 64*ln2_short exact, and *back (2^-64, else 1)
+ * scales the final result: the forward is then rounded once also where it is subnormal, and the
+ * backward's t*(1 + u*z), normal where t is not, keeps its precision. (f32 skips this: it costs
+ * the GPU's compute-bound f32 forward; there the tails lose a few ulp, docs/ACCURACY.md.) */
+inline realV golu_gate_rescaled(golu_inner_t in, realV *back)
 {
-    golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_FREE);
     realV z = in.be * in.scale;
     realV z_lo = in.be_lo * in.scale;
     realV tiny = z > (realV)GOLU_Z_SUBNORMAL ? (realV)1 : (realV)0;
     realV t0 = exp(-fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_HI), z));
-    realV t = fma(-t0, fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_LO), z_lo), t0);
-    realV back = tiny > (realV)0 ? (realV)0x1p-64 : (realV)1;
+    *back = tiny > (realV)0 ? (realV)0x1p-64 : (realV)1;
+    return fma(-t0, fma(tiny, (realV)(-64 * GOLU_LN2_SHORT_LO), z_lo), t0);
+}
+
+inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
+{
+    realV back;
+    realV t = golu_gate_rescaled(golu_inner(x, beta, gamma, GOLU_NAN_FREE), &back);
     return golu_scale_by_gate(x, t, alpha) * back;
 }
+
+inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+{
+    golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_KEEPING);
+    realV back;
+    realV t = golu_gate_rescaled(in, &back);
+    realV w = in.be * (in.scale * t); /* z*t, scaled like t */
+    return (alpha * (dy * fma(-in.u, w, t))) * back;
+}
+#define GOLU_HAVE_BACKWARD_VALUE 1
 #else
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {

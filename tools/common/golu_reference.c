@@ -4,35 +4,51 @@
 #include <math.h>
 #include <string.h>
 
+/* exp(v) overflows long double above this and is below half its smallest subnormal under its
+ * negation (also for IEEE quad and double long doubles): expl would return +inf or 0 there, but
+ * takes a slow path (about 4x its usual time in glibc) that half of all f32 inputs would hit. */
+#define REF_EXP_LIMIT 12000.0L
+
 /* The gate t = exp(-beta * exp(-gamma * x)) and helpers, computed so that no 0 * inf appears for
- * infinite x: the limits are taken explicitly. */
+ * infinite x: the limits are taken explicitly. One pair of expl() serves both results. */
+void golu_ref_both(long double x, double alpha, double beta, double gamma, long double *forward,
+                   long double *derivative)
+{
+    if (isnan(x)) {
+        *forward = x;
+        *derivative = x;
+        return;
+    }
+    long double u = -(long double)gamma * x;
+    if (isnan(u)) /* gamma == 0 and x = +-inf: e = 1 */
+        u = 0.0L;
+    long double e = u > REF_EXP_LIMIT ? (long double)INFINITY
+                    : u < -REF_EXP_LIMIT ? 0.0L
+                                         : expl(u);
+    long double z = beta == 0.0 ? 0.0L : (long double)beta * e;
+    long double t = z > REF_EXP_LIMIT ? 0.0L : expl(-z);
+    if (t == 0.0L)
+        *forward = copysignl(0.0L, x) * (long double)alpha;
+    else
+        *forward = (long double)alpha * x * t;
+    /* t * (1 + beta*gamma*x*e) = t - u * (z * t); z * t -> 0 when t underflows */
+    long double zt = t == 0.0L ? 0.0L : z * t;
+    long double ut = (zt == 0.0L) ? 0.0L : u * zt;
+    *derivative = (long double)alpha * (t - ut);
+}
+
 long double golu_ref_forward(long double x, double alpha, double beta, double gamma)
 {
-    if (isnan(x))
-        return x;
-    long double u = -(long double)gamma * x;
-    long double e = isnan(u) ? 1.0L : expl(u); /* gamma == 0 and x = +-inf: e = 1 */
-    long double z = beta == 0.0 ? 0.0L : (long double)beta * e;
-    long double t = expl(-z);
-    if (t == 0.0L)
-        return copysignl(0.0L, x) * (long double)alpha;
-    return (long double)alpha * x * t;
+    long double f, d;
+    golu_ref_both(x, alpha, beta, gamma, &f, &d);
+    return f;
 }
 
 long double golu_ref_derivative(long double x, double alpha, double beta, double gamma)
 {
-    if (isnan(x))
-        return x;
-    long double u = -(long double)gamma * x;
-    if (isnan(u))
-        u = 0.0L;
-    long double e = expl(u);
-    long double z = beta == 0.0 ? 0.0L : (long double)beta * e;
-    long double t = expl(-z);
-    /* t * (1 + beta*gamma*x*e) = t - u * (z * t); z * t -> 0 when t underflows */
-    long double zt = t == 0.0L ? 0.0L : z * t;
-    long double ut = (zt == 0.0L) ? 0.0L : u * zt;
-    return (long double)alpha * (t - ut);
+    long double f, d;
+    golu_ref_both(x, alpha, beta, gamma, &f, &d);
+    return d;
 }
 
 float golu_f16_to_float(uint16_t h)
@@ -52,21 +68,27 @@ float golu_f16_to_float(uint16_t h)
 
 uint16_t golu_double_to_f16(double v)
 {
+    return golu_ld_to_f16(v);
+}
+
+/* Rounded once, from the long double itself: going through double first could round twice. */
+uint16_t golu_ld_to_f16(long double v)
+{
     uint16_t sign = signbit(v) ? 0x8000 : 0;
     if (isnan(v))
         return (uint16_t)(sign | 0x7e00);
-    double a = fabs(v);
-    if (a >= 65520.0) /* 65504 + half an ulp (16) rounds to inf */
+    long double a = fabsl(v);
+    if (a >= 65520.0L) /* 65504 + half an ulp (16) rounds to inf */
         return (uint16_t)(sign | 0x7c00);
-    if (a < 0x1p-14) { /* subnormal range: multiples of 2^-24 */
-        double q = nearbyint(a * 0x1p24); /* default rounding mode: to nearest even */
+    if (a < 0x1p-14L) { /* subnormal range: multiples of 2^-24 */
+        long double q = nearbyintl(a * 0x1p24L); /* default rounding mode: to nearest even */
         return (uint16_t)(sign | (uint16_t)q);
     }
     int e;
-    double m = frexp(a, &e); /* a = m * 2^e, m in [0.5, 1) */
-    double q = nearbyint(ldexp(m, 11)); /* 11 significant bits */
-    if (q == 2048.0) {
-        q = 1024.0;
+    long double m = frexpl(a, &e); /* a = m * 2^e, m in [0.5, 1) */
+    long double q = nearbyintl(ldexpl(m, 11)); /* 11 significant bits */
+    if (q == 2048.0L) {
+        q = 1024.0L;
         e += 1;
     }
     int biased = e - 1 + 15;
@@ -85,22 +107,27 @@ float golu_bf16_to_float(uint16_t b)
 
 uint16_t golu_double_to_bf16(double v)
 {
+    return golu_ld_to_bf16(v);
+}
+
+uint16_t golu_ld_to_bf16(long double v)
+{
     uint16_t sign = signbit(v) ? 0x8000 : 0;
     if (isnan(v))
         return (uint16_t)(sign | 0x7fc0);
-    double a = fabs(v);
+    long double a = fabsl(v);
     /* largest finite bf16 is (2 - 2^-7) * 2^127; half an ulp above it rounds to inf */
-    if (a >= 0x1.ffp127)
+    if (a >= 0x1.ffp127L)
         return (uint16_t)(sign | 0x7f80);
-    if (a < 0x1p-126) { /* subnormal: multiples of 2^-133 */
-        double q = nearbyint(a * 0x1p133);
+    if (a < 0x1p-126L) { /* subnormal: multiples of 2^-133 */
+        long double q = nearbyintl(a * 0x1p133L);
         return (uint16_t)(sign | (uint16_t)q);
     }
     int e;
-    double m = frexp(a, &e);
-    double q = nearbyint(ldexp(m, 8)); /* 8 significant bits */
-    if (q == 256.0) {
-        q = 128.0;
+    long double m = frexpl(a, &e);
+    long double q = nearbyintl(ldexpl(m, 8)); /* 8 significant bits */
+    if (q == 256.0L) {
+        q = 128.0L;
         e += 1;
     }
     int biased = e - 1 + 127;

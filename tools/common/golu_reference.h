@@ -14,11 +14,18 @@ long double golu_ref_forward(long double x, double alpha, double beta, double ga
 /* d GoLU / dx (the gradient for dy = 1), evaluated in long double. */
 long double golu_ref_derivative(long double x, double alpha, double beta, double gamma);
 
+/* Both at once (the two above in one evaluation of the gate: half the cost of calling both). */
+void golu_ref_both(long double x, double alpha, double beta, double gamma, long double *forward,
+                   long double *derivative);
+
 /* Conversions, all round-to-nearest-even, NaN kept NaN, +-inf kept. */
 float golu_f16_to_float(uint16_t h);
 uint16_t golu_double_to_f16(double v);
 float golu_bf16_to_float(uint16_t b);
 uint16_t golu_double_to_bf16(double v);
+/* The same from a long double, rounded once (no intermediate rounding to double). */
+uint16_t golu_ld_to_f16(long double v);
+uint16_t golu_ld_to_bf16(long double v);
 
 /* Size of one ulp of the dtype at |v| (for v = 0: the smallest subnormal). */
 double golu_ulp_f32(double v);

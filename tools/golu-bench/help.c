@@ -6,11 +6,14 @@
 /* One literal per section: ISO C only promises 4095-character string literals. */
 static const char *const help_sections[] = {
     "NAME\n"
-    "    golu-bench - time and verify libgolu's GoLU kernels on an OpenCL device\n"
+    "    golu-bench - time, verify and measure the accuracy of libgolu's GoLU kernels\n"
     "\n"
     "SYNOPSIS\n"
     "    golu-bench [--device SPEC] [--dtype LIST] [--pass LIST] [--sizes LIST]\n"
     "               [--warmup N] [--reps N] [--check] [--format table|csv|json] [--seed N]\n"
+    "    golu-bench --accuracy [--exhaustive | --stride N] [--dtype LIST] [--alpha A]\n"
+    "               [--beta B] [--gamma G] [--f64-samples N] [--seed N] [--worst]\n"
+    "               [--format table|csv] [--device SPEC]\n"
     "    golu-bench --list-devices\n"
     "    golu-bench --help | --version\n"
     "\n",
@@ -65,14 +68,43 @@ static const char *const help_sections[] = {
     "    Results go to stdout; progress, skips, check reports and errors to stderr.\n"
     "\n",
 
+    "ACCURACY MODE\n"
+    "    --accuracy         Instead of timing, measure the errors of the library's kernels\n"
+    "                       (golu_enqueue_forward/backward on cl_mem buffers, dy = 1) and of\n"
+    "                       the seed formula (y = x*a*exp(-b*exp(-g*x)), its derivative with\n"
+    "                       NaN masked to 0: golu-bench's own OpenCL program, float, no fast\n"
+    "                       math; double for f64) on the same device, against a correct\n"
+    "                       reference: long double for f32, f16, bf16; MPFR at 200 bits for\n"
+    "                       f64 (skipped, with a note, when built without MPFR). Inputs: f32\n"
+    "                       bit patterns k*N (every one with --exhaustive: minutes), all\n"
+    "                       65,536 f16 and bf16 patterns, an f64 sample. Per dtype and region\n"
+    "                       of x ((-inf,-10), [-10,-4), [-4,-1), [-1,-0.25), [-0.25,0.25),\n"
+    "                       [0.25,1), [1,4), [4,20), [20,inf), then inf/NaN): count; max\n"
+    "                       error in ulps of forward, backward (relative) and backward in\n"
+    "                       ulps of alpha*|dy|; NaN/inf outputs for finite x; for the seed\n"
+    "                       also 'masked' (dx = 0 where the true gradient rounds to non-0).\n"
+    "                       Then the targets, each PASS or FAIL with the failing cells, and\n"
+    "                       a final PASS/FAIL line (stderr with --format csv).\n"
+    "    --exhaustive       All 2^32 f32 patterns (2^24 per chunk, progress on stderr).\n"
+    "    --stride N         Every N-th f32 pattern (default 97).\n"
+    "    --alpha A, --beta B, --gamma G   GoLU's parameters (default 1; beta >= 0).\n"
+    "    --f64-samples N    Size of the f64 sample (default 1000000), seeded by --seed.\n"
+    "    --worst            Also list the library's worst x, result and reference per region.\n"
+    "    --dtype            defaults to f32,f16,bf16,f64 here; csv columns: dtype,impl,\n"
+    "                       region,count,fwd_ulp,fwd_worst_x,bwd_ulp,bwd_worst_x,bwd_abs_ulp,\n"
+    "                       bwd_abs_worst_x,nonfinite,masked. docs/ACCURACY.md explains all.\n"
+    "\n",
+
     "ENVIRONMENT\n"
     "    GOLU_DEVICE        Device selection when --device is not given (same syntax).\n"
     "    GOLU_KERNEL_DIR    Read the kernels' .cl files from this folder (library feature).\n"
     "\n",
 
     "EXIT STATUS\n"
-    "    0   all cells ran (and matched the reference, with --check)\n"
-    "    1   --check found elements outside the accuracy bound\n"
+    "    0   all cells ran (and matched the reference, with --check); with --accuracy:\n"
+    "        every checked target met\n"
+    "    1   --check found elements outside the accuracy bound; with --accuracy: a\n"
+    "        target was missed\n"
     "    2   usage error, no OpenCL device, or a failed OpenCL or libgolu call (the message\n"
     "        names the call, the status or CL error, and the library's detail)\n"
     "\n",
@@ -80,6 +112,8 @@ static const char *const help_sections[] = {
     "EXAMPLES\n"
     "    golu-bench --list-devices\n"
     "    golu-bench --check\n"
+    "    golu-bench --accuracy --dtype f32 --stride 7\n"
+    "    nohup golu-bench --accuracy --exhaustive > accuracy.md 2> accuracy.log &\n"
     "    golu-bench --device 0:1 --format csv --sizes 1000003,2^24 --dtype f32,f16,bf16,f64\n"
     "    GOLU_DEVICE=pthread golu-bench --pass fwd --reps 100 --format json > golu.json\n"};
 

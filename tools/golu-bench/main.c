@@ -3,7 +3,11 @@
  * device, against a buffer copy of the same bytes, and with --check verifies every element.
  * The pieces: options.c (command line), devices.c (listing, selection, setup), cells.c (what to
  * run), run.c (one cell), timing.c, inputs.c, check.c, output.c, progress.c, errors.c, help.c.
+ * --accuracy (accuracy.c) measures the errors against a correct reference instead: acc_seed.c
+ * (the seed formula's program), acc_runner.c (a chunk on the device), acc_eval.c (the host-side
+ * comparison over threads), acc_sweep.c (the inputs per dtype), acc_output.c, acc_targets.c.
  */
+#include "accuracy.h"
 #include "cells.h"
 #include "check.h"
 #include "devices.h"
@@ -145,7 +149,7 @@ int main(int argc, char **argv)
     if (bench_device_open(o.device_spec, &d) != 0)
         return BENCH_EXIT_ERROR;
     bench_progress_init();
-    rc = bench(&o, &d);
+    rc = o.accuracy ? bench_accuracy(&o, &d) : bench(&o, &d);
     bench_device_close(&d);
     return rc;
 }

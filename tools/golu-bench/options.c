@@ -4,6 +4,8 @@
 #include "errors.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +178,26 @@ static int parse_seed(const char *opt, const char *text, uint64_t *out)
     return 0;
 }
 
+/* A finite number (strtod syntax, the whole text). */
+static int parse_real(const char *opt, const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v))
+        return usage_error("%s: expected a finite number, got '%s'", opt, text);
+    *out = v;
+    return 0;
+}
+
+/* A count in 1..max, in any form bench_parse_count() reads. */
+static int parse_bounded_count(const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+    if (bench_parse_count(text, out) != 0 || *out > max)
+        return usage_error("%s: expected a count in 1..%" PRIu64 " (e.g. 97, 2^20, 1M), got '%s'",
+                           opt, max, text);
+    return 0;
+}
+
 static void set_defaults(bench_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -183,9 +205,15 @@ static void set_defaults(bench_options *o)
     o->reps = 20;
     o->format = BENCH_FORMAT_TABLE;
     o->seed = 0x60105eedu;
+    o->stride = BENCH_DEFAULT_STRIDE;
+    o->f64_samples = BENCH_DEFAULT_F64_SAMPLES;
+    o->params.alpha = 1.0;
+    o->params.beta = 1.0;
+    o->params.gamma = 1.0;
 }
 
-/* Lists given on the command line replace the defaults; fill in whatever was not given. */
+/* Lists given on the command line replace the defaults; fill in whatever was not given. The
+ * accuracy mode measures every dtype by default (f64 only where the device has it). */
 static void finish_defaults(bench_options *o)
 {
     if (o->num_dtypes == 0) {
@@ -193,6 +221,8 @@ static void finish_defaults(bench_options *o)
         o->dtypes[1] = GOLU_F16;
         o->dtypes[2] = GOLU_BF16;
         o->num_dtypes = 3;
+        if (o->accuracy)
+            o->dtypes[o->num_dtypes++] = GOLU_F64;
     }
     if (o->num_passes == 0) {
         o->passes[0] = 0;
@@ -228,6 +258,16 @@ static int apply_valued(const char *opt, const char *value, bench_options *o)
         return parse_format(opt, value, &o->format);
     if (strcmp(opt, "--seed") == 0)
         return parse_seed(opt, value, &o->seed);
+    if (strcmp(opt, "--stride") == 0)
+        return parse_bounded_count(opt, value, UINT64_C(1) << 32, &o->stride);
+    if (strcmp(opt, "--f64-samples") == 0)
+        return parse_bounded_count(opt, value, UINT64_C(1) << 32, &o->f64_samples);
+    if (strcmp(opt, "--alpha") == 0)
+        return parse_real(opt, value, &o->params.alpha);
+    if (strcmp(opt, "--beta") == 0)
+        return parse_real(opt, value, &o->params.beta);
+    if (strcmp(opt, "--gamma") == 0)
+        return parse_real(opt, value, &o->params.gamma);
     return usage_error("unknown option '%s'", opt);
 }
 
@@ -241,23 +281,69 @@ static int apply_flag(const char *opt, bench_options *o)
         o->list_devices = 1;
     else if (strcmp(opt, "--check") == 0)
         o->check = 1;
+    else if (strcmp(opt, "--accuracy") == 0)
+        o->accuracy = 1;
+    else if (strcmp(opt, "--exhaustive") == 0)
+        o->exhaustive = 1;
+    else if (strcmp(opt, "--worst") == 0)
+        o->worst = 1;
     else
         return -1;
     return 0;
 }
 
+static int in_list(const char *opt, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(opt, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int takes_value(const char *opt)
 {
-    static const char *const valued[] = {"--device", "--dtype", "--pass", "--sizes",
-                                         "--warmup", "--reps", "--format", "--seed"};
-    for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++)
-        if (strcmp(opt, valued[i]) == 0)
-            return 1;
+    static const char *const valued[] = {
+        "--device", "--dtype", "--pass",  "--sizes", "--warmup", "--reps",        "--format",
+        "--seed",   "--stride", "--alpha", "--beta", "--gamma",  "--f64-samples"};
+    return in_list(opt, valued, sizeof valued / sizeof valued[0]);
+}
+
+/* Options that belong to one mode only. */
+static int timing_only(const char *opt)
+{
+    static const char *const list[] = {"--pass", "--sizes", "--warmup", "--reps", "--check"};
+    return in_list(opt, list, sizeof list / sizeof list[0]);
+}
+
+static int accuracy_only(const char *opt)
+{
+    static const char *const list[] = {"--exhaustive", "--stride", "--alpha", "--beta",
+                                       "--gamma",      "--f64-samples", "--worst"};
+    return in_list(opt, list, sizeof list / sizeof list[0]);
+}
+
+/* The checks that need the whole command line. */
+static int check_mode(const bench_options *o, const char *timing_opt, const char *accuracy_opt,
+                      int stride_given)
+{
+    if (o->accuracy && timing_opt)
+        return usage_error("%s cannot be used with --accuracy", timing_opt);
+    if (!o->accuracy && accuracy_opt)
+        return usage_error("%s needs --accuracy", accuracy_opt);
+    if (o->accuracy && o->format == BENCH_FORMAT_JSON)
+        return usage_error("--accuracy writes table or csv, not json");
+    if (o->exhaustive && stride_given)
+        return usage_error("--exhaustive and --stride exclude each other (--exhaustive is "
+                           "--stride 1)");
+    if (o->params.beta < 0.0)
+        return usage_error("--beta must be >= 0 (got %g)", o->params.beta);
     return 0;
 }
 
 int bench_parse_options(int argc, char **argv, bench_options *o)
 {
+    const char *timing_opt = NULL, *accuracy_opt = NULL;
+    int stride_given = 0;
     set_defaults(o);
     for (int i = 1; i < argc; i++) {
         char opt[32];
@@ -268,6 +354,11 @@ int bench_parse_options(int argc, char **argv, bench_options *o)
             return usage_error("unexpected argument '%s'", arg);
         memcpy(opt, arg, len);
         opt[len] = '\0';
+        if (timing_only(opt) && !timing_opt)
+            timing_opt = argv[i];
+        if (accuracy_only(opt) && !accuracy_opt)
+            accuracy_opt = argv[i];
+        stride_given |= strcmp(opt, "--stride") == 0;
         if (!takes_value(opt)) {
             if (eq || apply_flag(opt, o) != 0)
                 return usage_error("unknown option '%s'", arg);
@@ -279,6 +370,10 @@ int bench_parse_options(int argc, char **argv, bench_options *o)
         if (apply_valued(opt, value, o) != 0)
             return BENCH_EXIT_ERROR;
     }
+    if (check_mode(o, timing_opt, accuracy_opt, stride_given) != 0)
+        return BENCH_EXIT_ERROR;
+    if (o->exhaustive)
+        o->stride = 1;
     finish_defaults(o);
     return 0;
 }

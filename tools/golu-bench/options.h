@@ -1,6 +1,7 @@
 /*
  * golu-bench: the command line, parsed into one struct. Parsing only checks syntax and ranges; what
- * the device can run (f64, buffer sizes) is decided later, once a device is open.
+ * the device can run (f64, buffer sizes) is decided later, once a device is open. Two modes: the
+ * timing run (default) and --accuracy; options of one mode are refused in the other.
  */
 #ifndef GOLU_BENCH_OPTIONS_H
 #define GOLU_BENCH_OPTIONS_H
@@ -30,7 +31,17 @@ typedef struct {
     int check;
     bench_format format;
     uint64_t seed;
+    /* --accuracy mode */
+    int accuracy;
+    int exhaustive;        /* every f32 bit pattern (stride 1) */
+    uint64_t stride;       /* f32: every stride-th bit pattern (BENCH_DEFAULT_STRIDE) */
+    uint64_t f64_samples;  /* size of the f64 sample (BENCH_DEFAULT_F64_SAMPLES) */
+    int worst;             /* --worst: also list the library's worst element per region */
+    golu_params params;    /* --alpha, --beta, --gamma (defaults 1) */
 } bench_options;
+
+#define BENCH_DEFAULT_STRIDE 97u
+#define BENCH_DEFAULT_F64_SAMPLES 1000000u
 
 /* Fills `o` from argv. @return : 0, or BENCH_EXIT_ERROR after a message on stderr. */
 int bench_parse_options(int argc, char **argv, bench_options *o);

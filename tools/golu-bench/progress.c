@@ -33,6 +33,17 @@ void bench_progress_show(size_t index, size_t total, const bench_cell *cell)
     fflush(stderr);
 }
 
+void bench_progress_text(const char *text)
+{
+    bench_progress_clear();
+    int len = fprintf(stderr, "%s", text);
+    if (on_tty)
+        shown = len > 0 ? len : 0;
+    else
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
 void bench_progress_clear(void)
 {
     if (!on_tty || shown == 0)

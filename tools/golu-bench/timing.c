@@ -11,7 +11,7 @@
 #endif
 
 /* A monotonic clock: wall time must not jump with NTP adjustments mid-run. */
-static double now_ns(void)
+double bench_now_ns(void)
 {
 #ifdef _WIN32
     LARGE_INTEGER t, f;
@@ -92,7 +92,7 @@ int bench_profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned
 int bench_wall(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps,
                double *ns_per_call)
 {
-    double t0 = now_ns();
+    double t0 = bench_now_ns();
     for (unsigned i = 0; i < reps; i++)
         if (cmd(arg, NULL) != 0) {
             clFinish(queue);
@@ -100,7 +100,7 @@ int bench_wall(cl_command_queue queue, bench_command cmd, void *arg, unsigned re
         }
     if (finish(queue) != 0)
         return -1;
-    *ns_per_call = (now_ns() - t0) / reps;
+    *ns_per_call = (bench_now_ns() - t0) / reps;
     return 0;
 }
 

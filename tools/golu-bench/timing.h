@@ -26,6 +26,9 @@ int bench_profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned
 int bench_wall(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps,
                double *ns_per_call);
 
+/* A monotonic clock, in nanoseconds from an arbitrary origin. */
+double bench_now_ns(void);
+
 /* Median (mean of the two middle values for an even count) and minimum; sorts `v`. */
 double bench_median(double *v, unsigned count);
 double bench_min(const double *v, unsigned count);
