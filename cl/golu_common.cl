@@ -322,7 +322,11 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma, int keep_nan)
     realV hi2 = hi + c;
     lo += (hi - hi2) + c;
     hi = hi2;
+#if GOLU_DTYPE == 3
+    lo = fma(hi, r_tail, fma(lo, r_tail, lo)); /* f64's lo holds r^4 terms: ~5e-4, not a rounding */
+#else
     lo = fma(hi, r_tail, lo);
+#endif
     realV e = hi + lo;
     realV e_lo = (hi - e) + lo;
 
@@ -377,7 +381,7 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     realV back;
     realV t = golu_gate_rescaled(in, &back);
     realV w = in.be * (in.scale * t); /* z*t, scaled like t */
-    return (alpha * (dy * fma(-in.u, w, t))) * back;
+    return ((alpha * fma(-in.u, w, t)) * dy) * back;
 }
 #define GOLU_HAVE_BACKWARD_VALUE 1
 #else
@@ -403,8 +407,9 @@ inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift,
     realV e = exp2(u2);
     g.t = exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
     g.u = u2 * GOLU_LN2;
-    /* z*t without overflow: e*t <= 2^shift / (e*beta), (beta*e)*t <= 2^shift / e */
-    g.w = beta < 1.0f ? (beta * e) * g.t : beta * (e * g.t);
+    /* z*t without overflow or a lost underflow: t == 0 wherever z >= 2^100 (beta*e may be inf;
+     * fmin then gives 2^100, and NaN from x yields to the NaN in t) */
+    g.w = fmin(beta * e, (realV)0x1p100f) * g.t;
     return g;
 }
 
@@ -431,7 +436,7 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     realV m = dy * GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23);
     golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E),
                                       GOLU_NAN_KEEPING);
-    return alpha * (m * fma(-g.u, g.w, g.t));
+    return (alpha * fma(-g.u, g.w, g.t)) * m;
 }
 #define GOLU_HAVE_BACKWARD_VALUE 1
 #endif
@@ -439,10 +444,12 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
 #endif
 
 #ifndef GOLU_HAVE_BACKWARD_VALUE
-/* dx = alpha * dy * (t - u*w): the derivative t*(1 + beta*gamma*x*e) = t - u*(z*t) as one fma. */
+/* dx = alpha * dy * (t - u*w): the derivative t*(1 + beta*gamma*x*e) = t - u*(z*t) as one fma.
+ * alpha (at most 2^60) scales the derivative (at most ~1.1 in magnitude) before dy does, so that
+ * a finite dx near the dtype's largest value does not overflow on the way. */
 inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
 {
     golu_gate_t g = golu_gate(x, beta, gamma);
-    return alpha * (dy * fma(-g.u, g.w, g.t));
+    return (alpha * fma(-g.u, g.w, g.t)) * dy;
 }
 #endif

@@ -82,8 +82,8 @@ typedef enum {
     GOLU_ERROR_UNSUPPORTED_DTYPE = 3,    /* valid dtype the device cannot run (f64 without cl_khr_fp64) */
     GOLU_ERROR_BUFFER_TOO_SMALL = 4,     /* (offset + n) * element size exceeds the buffer's CL_MEM_SIZE */
     GOLU_ERROR_SIZE_OVERFLOW = 5,        /* (offset + n) * element size does not fit in 64 bits */
-    GOLU_ERROR_INVALID_PARAMETER = 6,    /* alpha, beta or gamma non-finite (as float for f32, f16,
-                                            bf16), or beta < 0 */
+    GOLU_ERROR_INVALID_PARAMETER = 6,    /* alpha, beta or gamma outside the valid range (see
+                                            golu_params), or beta < 0 */
     GOLU_ERROR_OVERLAP = 7,              /* an output overlaps an input without being exactly in-place */
     GOLU_ERROR_DEVICE_NOT_IN_CONTEXT = 8,/* the queue's device or context, or a buffer's context,
                                             is not the golu_context's */
@@ -119,11 +119,13 @@ GOLU_API const char *golu_dtype_name(golu_dtype dtype);
 /*! golu_dtype_size() : bytes per element (4, 2, 2, 8), or 0 for an invalid value. */
 GOLU_API size_t golu_dtype_size(golu_dtype dtype);
 
-/* GoLU's parameters. Valid values: alpha, beta, gamma finite and beta >= 0 (beta < 0 makes the gate
- * grow without bound, and is rejected with GOLU_ERROR_INVALID_PARAMETER). They are kernel arguments:
- * changing them never rebuilds a program. f32/f16/bf16 kernels receive them rounded to float; f64
- * kernels receive them as double. Pass NULL wherever a `const golu_params *` is taken for the
- * defaults alpha = beta = gamma = 1. */
+/* GoLU's parameters. Valid values: alpha, beta and gamma each 0 or of magnitude 2^-60 to 2^60
+ * (about 8.7e-19 to 1.2e18), and beta >= 0; anything else is GOLU_ERROR_INVALID_PARAMETER. Over
+ * this range results are free of NaN for finite x and dy, the accuracy bounds hold, and the limits
+ * at +-inf are exact (for beta > 0, gamma > 0). beta < 0 would make the gate grow without bound.
+ * They are kernel arguments: changing them never rebuilds a program. f32/f16/bf16 kernels receive
+ * them rounded to float; f64 kernels receive them as double. Pass NULL wherever a
+ * `const golu_params *` is taken for the defaults alpha = beta = gamma = 1. */
 typedef struct {
     double alpha;
     double beta;
@@ -241,8 +243,9 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
  *                 caller's: the kernel waits on `wait_list` (num_events entries, or NULL and 0).
  *                 The buffers must stay alive until the command completes.
  *  `event`      : if not NULL, receives a new event for this command; the caller releases it.
- *  n == 0       : success, nothing computed; a requested event is still returned (complete at once
- *                 if num_events == 0, else a marker that completes after the wait list).
+ *  n == 0       : success, nothing computed; a requested event is still returned: a marker
+ *                 command (clEnqueueMarkerWithWaitList) that completes after the wait list, or on
+ *                 an in-order queue after the commands enqueued before it.
  *  On any error nothing is enqueued and `*event` is left unchanged.
  *  Accuracy (measured against long double / MPFR; docs/ACCURACY.md gives the tables; the bounds
  *  below are what tests/ asserts, via tools/common/golu_reference.c, on PoCL and what golu-bench
@@ -253,8 +256,10 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
  *      word precision, so the tails (x < -1) lose nothing to the z-fold amplification that costs
  *      the plain formula up to ~90 ulp.
  *    f16, bf16: within 1 ulp of the correctly rounded result, for every one of the 65,536 inputs.
- *  Where the bounds hold: finite alpha, 2^-60 <= beta <= 2^60 (or beta = 0), |gamma*x| not
- *  overflowing; exact limits at +-inf need beta > 0, gamma > 0.
+ *  The bounds hold for every valid golu_params; exact limits at +-inf need beta > 0, gamma > 0
+ *  (gamma = 0 and gamma < 0 give NaN at the infinity where the gate's limit is 0 * inf).
+ *  f16/bf16's 1-ulp bound is tested on all inputs for the default parameters; for others the
+ *  float computation's few-ulp error can show as 2-6 f16 ulp next to the gradient's zero.
  *  Errors: GOLU_ERROR_NULL_ARGUMENT (ctx, queue, x, y), GOLU_ERROR_INVALID_DTYPE,
  *  GOLU_ERROR_UNSUPPORTED_DTYPE, GOLU_ERROR_SIZE_OVERFLOW, GOLU_ERROR_BUFFER_TOO_SMALL,
  *  GOLU_ERROR_OVERLAP, GOLU_ERROR_INVALID_PARAMETER, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,

@@ -310,7 +310,7 @@ static int read_full(int fd, unsigned char *buf, size_t size)
 
 static unsigned char *read_entry(const char *path, size_t *size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
     if (fd < 0)
         return NULL;
     unsigned char *data = NULL;

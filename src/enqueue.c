@@ -6,27 +6,16 @@
 
 typedef enum { GOLU_PASS_FORWARD, GOLU_PASS_BACKWARD } golu_pass;
 
-/* n == 0: nothing to compute, but a requested event must still be a valid one. */
+/* n == 0: nothing to compute, but a requested event must still be a valid one: a marker, so that
+ * it is a command of the queue like any other (profiling info included), complete once the wait
+ * list (or, on an in-order queue, everything enqueued before it) is. */
 static golu_status empty_event(golu_context *ctx, cl_command_queue queue, cl_uint num_events,
                                const cl_event *wait_list, cl_event *event)
 {
     if (!event)
         return GOLU_OK;
-    cl_int err;
-    if (num_events > 0) {
-        err = clEnqueueMarkerWithWaitList(queue, num_events, wait_list, event);
-        return err == CL_SUCCESS ? GOLU_OK : golu_fail_cl(ctx, "clEnqueueMarkerWithWaitList", err);
-    }
-    cl_event done = clCreateUserEvent(ctx->cl_ctx, &err);
-    if (err != CL_SUCCESS)
-        return golu_fail_cl(ctx, "clCreateUserEvent", err);
-    err = clSetUserEventStatus(done, CL_COMPLETE);
-    if (err != CL_SUCCESS) {
-        clReleaseEvent(done);
-        return golu_fail_cl(ctx, "clSetUserEventStatus", err);
-    }
-    *event = done;
-    return GOLU_OK;
+    cl_int err = clEnqueueMarkerWithWaitList(queue, num_events, wait_list, event);
+    return err == CL_SUCCESS ? GOLU_OK : golu_fail_cl(ctx, "clEnqueueMarkerWithWaitList", err);
 }
 
 /* The parameters in the kernel's scalar type: float, or double for f64. */
@@ -49,7 +38,7 @@ static size_t pack_params(const golu_params *p, golu_dtype dtype, golu_scalars *
 }
 
 static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype dtype, golu_pass pass,
-                          uint64_t n, const golu_array_arg *arrays, int count,
+                          uint64_t n, golu_array_arg *arrays, int count,
                           const golu_params *params, cl_uint num_events, const cl_event *wait_list,
                           cl_event *event)
 {
@@ -68,11 +57,13 @@ static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype 
     if ((status = golu_program_get(ctx, dev_index, dtype, &program)) != GOLU_OK)
         return status;
 
-    /* Whole-vector loads need every offset to be a multiple of the vector width (buffer bases
-     * and sub-buffer origins are aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN). */
+    /* Whole-vector loads need every array's first element aligned to a whole vector: device
+     * buffers and sub-buffer origins are aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN, but a
+     * CL_MEM_USE_HOST_PTR buffer is wherever the caller's memory is (malloc: 16 bytes). */
+    const uint64_t vector_bytes = program->vw * golu_dtype_size(dtype);
     int aligned = 1;
     for (int i = 0; i < count; i++)
-        aligned &= arrays[i].offset % program->vw == 0;
+        aligned &= arrays[i].address % vector_bytes == 0;
     golu_kernel_id id = pass == GOLU_PASS_FORWARD
                             ? (aligned ? GOLU_KERNEL_FORWARD_ALIGNED : GOLU_KERNEL_FORWARD)
                             : (aligned ? GOLU_KERNEL_BACKWARD_ALIGNED : GOLU_KERNEL_BACKWARD);
@@ -107,7 +98,7 @@ golu_status golu_enqueue_forward(golu_context *ctx, cl_command_queue queue, golu
     if (!queue || !x || !y)
         return golu_fail(ctx, GOLU_ERROR_NULL_ARGUMENT, "golu_enqueue_forward: %s is NULL",
                          !queue ? "queue" : !x ? "x" : "y");
-    const golu_array_arg arrays[2] = {{"x", x, x_offset, 0}, {"y", y, y_offset, 1}};
+    golu_array_arg arrays[2] = {{"x", x, x_offset, 0, 0}, {"y", y, y_offset, 1, 0}};
     return launch(ctx, queue, dtype, GOLU_PASS_FORWARD, n, arrays, 2, params, num_events, wait_list,
                   event);
 }
@@ -123,8 +114,8 @@ golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue queue, gol
     if (!queue || !dy || !x || !dx)
         return golu_fail(ctx, GOLU_ERROR_NULL_ARGUMENT, "golu_enqueue_backward: %s is NULL",
                          !queue ? "queue" : !dy ? "dy" : !x ? "x" : "dx");
-    const golu_array_arg arrays[3] = {
-        {"dy", dy, dy_offset, 0}, {"x", x, x_offset, 0}, {"dx", dx, dx_offset, 1}};
+    golu_array_arg arrays[3] = {
+        {"dy", dy, dy_offset, 0, 0}, {"x", x, x_offset, 0, 0}, {"dx", dx, dx_offset, 1, 0}};
     return launch(ctx, queue, dtype, GOLU_PASS_BACKWARD, n, arrays, 3, params, num_events,
                   wait_list, event);
 }

@@ -214,13 +214,16 @@ typedef struct {
     cl_mem mem;
     uint64_t offset;    /* elements */
     int is_output;
+    uint64_t address;   /* set by golu_validate_arrays: the first element's address as far as
+                           alignment goes (a CL_MEM_USE_HOST_PTR buffer's host pointer, else the
+                           sub-buffer origin on a base aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN) */
 } golu_array_arg;
 
 golu_status golu_validate_params(golu_context *ctx, const golu_params *params, golu_dtype dtype);
 golu_status golu_validate_queue(golu_context *ctx, cl_command_queue queue, cl_uint *device_index);
 golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const cl_event *list);
 golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_dtype dtype);
-golu_status golu_validate_arrays(golu_context *ctx, const golu_array_arg *arrays, int count,
+golu_status golu_validate_arrays(golu_context *ctx, golu_array_arg *arrays, int count,
                                  golu_dtype dtype, uint64_t n);
 
 /* ---- device_info.c ---- */

@@ -3,25 +3,34 @@
 #include "golu_internal.h"
 
 #include <math.h>
+#include <stdint.h>
+
+/* 0, or a magnitude in [2^-60, 2^60]: the range over which the kernels' bounds, their NaN-free
+ * results and the limits at +-inf are guaranteed (beyond it, intermediate products such as
+ * beta * exp(-gamma * x) or alpha * x * t leave float's range first). */
+static int in_range(double v)
+{
+    double a = fabs(v);
+    return a == 0.0 || (a >= 0x1p-60 && a <= 0x1p60);
+}
 
 golu_status golu_validate_params(golu_context *ctx, const golu_params *p, golu_dtype dtype)
 {
+    (void)dtype; /* the range below is finite in every dtype's parameter type */
     if (!p)
         return GOLU_OK;
     if (!isfinite(p->alpha) || !isfinite(p->beta) || !isfinite(p->gamma))
         return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER,
                          "params: alpha, beta and gamma must be finite (got %g, %g, %g)", p->alpha,
                          p->beta, p->gamma);
-    /* f32, f16 and bf16 kernels take the parameters as float: they must stay finite there. */
-    if (dtype != GOLU_F64 &&
-        (!isfinite((float)p->alpha) || !isfinite((float)p->beta) || !isfinite((float)p->gamma)))
-        return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER,
-                         "params: alpha, beta and gamma must be finite as float for %s (got %g, %g, %g)",
-                         golu_dtype_name(dtype) ? golu_dtype_name(dtype) : "this dtype", p->alpha,
-                         p->beta, p->gamma);
     if (p->beta < 0.0)
         return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER, "params: beta must be >= 0 (got %g)",
                          p->beta);
+    if (!in_range(p->alpha) || !in_range(p->beta) || !in_range(p->gamma))
+        return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER,
+                         "params: alpha, beta and gamma must be 0 or of magnitude 2^-60 to 2^60 "
+                         "(got %g, %g, %g)",
+                         p->alpha, p->beta, p->gamma);
     return GOLU_OK;
 }
 
@@ -73,15 +82,30 @@ golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_
 
 /* The buffer an array really lives in (the parent of a sub-buffer) and its byte offset there. */
 static golu_status resolve(golu_context *ctx, const golu_array_arg *a, cl_mem *root, size_t *origin,
-                           size_t *size)
+                           size_t *size, uint64_t *address)
 {
     cl_mem parent = NULL;
     cl_context owner = NULL;
+    cl_mem_object_type type = 0;
+    cl_mem_flags flags = 0;
+    void *host_ptr = NULL;
     *origin = 0;
     cl_int err = clGetMemObjectInfo(a->mem, CL_MEM_CONTEXT, sizeof owner, &owner, NULL);
     if (err == CL_SUCCESS && owner != ctx->cl_ctx)
         return golu_fail(ctx, GOLU_ERROR_DEVICE_NOT_IN_CONTEXT,
                          "%s: buffer belongs to another cl_context than the golu_context's", a->name);
+    if (err == CL_SUCCESS)
+        err = clGetMemObjectInfo(a->mem, CL_MEM_TYPE, sizeof type, &type, NULL);
+    if (err == CL_SUCCESS && type != CL_MEM_OBJECT_BUFFER)
+        return golu_fail(ctx, GOLU_ERROR_INVALID_ARGUMENT, "%s: not a buffer (an image or pipe)",
+                         a->name);
+    if (err == CL_SUCCESS)
+        err = clGetMemObjectInfo(a->mem, CL_MEM_FLAGS, sizeof flags, &flags, NULL);
+    if (err == CL_SUCCESS && (flags & (a->is_output ? CL_MEM_READ_ONLY : CL_MEM_WRITE_ONLY)))
+        return golu_fail(ctx, GOLU_ERROR_INVALID_ARGUMENT, "%s: buffer is %s", a->name,
+                         a->is_output ? "CL_MEM_READ_ONLY but is written" : "CL_MEM_WRITE_ONLY but is read");
+    if (err == CL_SUCCESS && (flags & CL_MEM_USE_HOST_PTR)) /* a sub-buffer's: host_ptr + origin */
+        err = clGetMemObjectInfo(a->mem, CL_MEM_HOST_PTR, sizeof host_ptr, &host_ptr, NULL);
     if (err == CL_SUCCESS)
         err = clGetMemObjectInfo(a->mem, CL_MEM_SIZE, sizeof *size, size, NULL);
     if (err == CL_SUCCESS)
@@ -92,24 +116,26 @@ static golu_status resolve(golu_context *ctx, const golu_array_arg *a, cl_mem *r
         return golu_fail(ctx, GOLU_ERROR_INVALID_ARGUMENT, "%s: not a valid buffer (%s)", a->name,
                          golu_cl_error_name(err));
     *root = parent ? parent : a->mem;
+    *address = host_ptr ? (uint64_t)(uintptr_t)host_ptr : (uint64_t)*origin;
     return GOLU_OK;
 }
 
-golu_status golu_validate_arrays(golu_context *ctx, const golu_array_arg *arrays, int count,
+golu_status golu_validate_arrays(golu_context *ctx, golu_array_arg *arrays, int count,
                                  golu_dtype dtype, uint64_t n)
 {
     uint64_t esize = golu_dtype_size(dtype);
     cl_mem roots[4];
     uint64_t begin[4], end[4];
     for (int i = 0; i < count; i++) {
-        const golu_array_arg *a = &arrays[i];
+        golu_array_arg *a = &arrays[i];
         if (a->offset > UINT64_MAX - n || (a->offset + n) > UINT64_MAX / esize)
             return golu_fail(ctx, GOLU_ERROR_SIZE_OVERFLOW,
                              "%s: (offset %llu + n %llu) * %llu bytes overflows 64 bits", a->name,
                              (unsigned long long)a->offset, (unsigned long long)n,
                              (unsigned long long)esize);
         size_t size = 0, origin = 0;
-        golu_status status = resolve(ctx, a, &roots[i], &origin, &size);
+        uint64_t address = 0;
+        golu_status status = resolve(ctx, a, &roots[i], &origin, &size, &address);
         if (status != GOLU_OK)
             return status;
         uint64_t need = (a->offset + n) * esize;
@@ -118,6 +144,7 @@ golu_status golu_validate_arrays(golu_context *ctx, const golu_array_arg *arrays
                              "%s: buffer of %llu bytes is smaller than (offset %llu + n %llu) * %llu bytes",
                              a->name, (unsigned long long)size, (unsigned long long)a->offset,
                              (unsigned long long)n, (unsigned long long)esize);
+        a->address = address + a->offset * esize;
         begin[i] = origin + a->offset * esize;
         end[i] = begin[i] + n * esize;
     }

@@ -848,6 +848,38 @@ static void test_kernel_dir_errors(void **state)
     free_bufs(&B);
 }
 
+/* The parameter range: 0 or magnitudes 2^-60 .. 2^60 (beta >= 0). Its edges are accepted, just
+ * outside them is GOLU_ERROR_INVALID_PARAMETER for every dtype, nothing enqueued. */
+static void test_parameter_range(void **state)
+{
+    ts_env *env = *state;
+    cl_mem x = ts_buffer(env, 64 * 8), y = ts_buffer(env, 64 * 8);
+    const golu_params ok[] = {{0x1p60, 0x1p60, 0x1p60}, {-0x1p60, 0x1p-60, -0x1p-60},
+                              {0.0, 0.0, 0.0}, {-0x1p-60, 1.0, 0x1p60}};
+    const golu_params bad[] = {{0x1p61, 1, 1}, {1, 0x1p61, 1}, {1, 1, 0x1p61}, {0x1p-61, 1, 1},
+                               {1, 0x1p-61, 1}, {1, 1, 1e-50}, {-1e30, 1, 1}, {1, 1, -1e30}};
+    for (size_t t = 0; t < GOLU_DTYPE_COUNT; t++) {
+        golu_dtype dtype = ts_all_dtypes[t];
+        if (!ts_dtype_ok(env, dtype))
+            continue;
+        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+            ts_assert_status(env->ctx, golu_enqueue_forward(env->ctx, env->queue, dtype, 64, x, 0,
+                                                            y, 0, &ok[i], 0, NULL, NULL),
+                             GOLU_OK);
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            cl_event sentinel = (cl_event)(uintptr_t)0xbad, ev = sentinel;
+            ts_assert_status(env->ctx, golu_enqueue_backward(env->ctx, env->queue, dtype, 64, x, 0,
+                                                             x, 0, y, 0, &bad[i], 0, NULL, &ev),
+                             GOLU_ERROR_INVALID_PARAMETER);
+            assert_true(ev == sentinel);
+            assert_non_null(strstr(golu_context_detail(env->ctx), "2^-60 to 2^60"));
+        }
+    }
+    ts_cl_check(clFinish(env->queue));
+    clReleaseMemObject(x);
+    clReleaseMemObject(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -859,7 +891,7 @@ int main(void)
         cmocka_unit_test(test_buffer_too_small), cmocka_unit_test(test_size_overflow),
         cmocka_unit_test(test_overlap),         cmocka_unit_test(test_wait_list),
         cmocka_unit_test(test_foreign_queue),   cmocka_unit_test(test_detail_messages),
-        cmocka_unit_test(test_kernel_dir_errors),
+        cmocka_unit_test(test_kernel_dir_errors), cmocka_unit_test(test_parameter_range),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
