@@ -57,8 +57,11 @@ golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices, const cl
         return status;
     }
     clRetainContext(cl_ctx);
-    for (cl_uint i = 0; i < num_devices; i++)
+    for (cl_uint i = 0; i < num_devices; i++) {
         clRetainDevice(devices[i]);
+        for (int t = 0; t < GOLU_DTYPE_COUNT; t++)
+            pthread_mutex_init(&devs[i].programs[t].build_lock, NULL);
+    }
     ctx->num_devices = num_devices;
     *out = ctx;
     return GOLU_OK;
@@ -97,8 +100,10 @@ void golu_context_destroy(golu_context *ctx)
     if (!ctx)
         return;
     for (cl_uint d = 0; d < ctx->num_devices; d++) {
-        for (int t = 0; t < GOLU_DTYPE_COUNT; t++)
+        for (int t = 0; t < GOLU_DTYPE_COUNT; t++) {
             golu_program_release(&ctx->devices[d].programs[t]);
+            pthread_mutex_destroy(&ctx->devices[d].programs[t].build_lock);
+        }
         clReleaseDevice(ctx->devices[d].id);
     }
     if (ctx->default_queue)

@@ -52,7 +52,9 @@ cl_int golu_kernel_launch(golu_kernel_slot *ks, const golu_launch_args *args, un
 
 /* The program of one (device, dtype), built on first use. */
 typedef struct {
-    int built;          /* 0 not yet, 1 built; read and written under the context's lock */
+    pthread_mutex_t build_lock; /* the build of this (device, dtype) only: other programs of the
+                                   context stay usable while one compiles */
+    int built;          /* 0 not yet, 1 built; read and written under build_lock */
     unsigned vw;        /* GOLU_VW it was built with: elements per work-item per step */
     cl_program program;
     golu_kernel_slot kernels[GOLU_KERNEL_COUNT];
@@ -77,7 +79,7 @@ struct golu_context {
     cl_uint num_devices;
     golu_device *devices;
     cl_command_queue default_queue;   /* created on demand (or by create_default) */
-    pthread_mutex_t lock;             /* program builds and the default queue */
+    pthread_mutex_t lock;             /* the default queue */
     pthread_mutex_t detail_lock;      /* the detail message only (taken inside `lock` too) */
     char detail[GOLU_DETAIL_CAPACITY];
 };

@@ -74,7 +74,7 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_
     return status;
 }
 
-/* Builds slot's program and kernels; called with ctx->lock held. A binary from the program cache
+/* Builds slot's program and kernels; called with slot->build_lock held. A binary from the program cache
  * (binary_cache.c) replaces the compile when it loads and yields the kernels; otherwise the
  * source is compiled and the result offered to the cache. */
 static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, golu_program_slot *slot)
@@ -122,10 +122,10 @@ golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype
     golu_device *dev = &ctx->devices[device_index];
     golu_program_slot *slot = &dev->programs[dtype];
     golu_status status = GOLU_OK;
-    pthread_mutex_lock(&ctx->lock);
+    pthread_mutex_lock(&slot->build_lock);
     if (!slot->built)
         status = build(ctx, dev, dtype, slot);
-    pthread_mutex_unlock(&ctx->lock);
+    pthread_mutex_unlock(&slot->build_lock);
     if (status == GOLU_OK)
         *out = slot;
     return status;
