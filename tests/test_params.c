@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_F32 40000
-#define N_SMALL 6000
+#define N_F32 ts_size(40000, 2000)
+#define N_SMALL ts_size(6000, 1000)
 
 /* The 27 grid points, then the extras. */
 static size_t param_list(golu_params *out)

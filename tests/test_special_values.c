@@ -261,10 +261,13 @@ static void test_check_is_strict(void **state)
 
 static void test_f32_specials(void **state) { run_specials(*state, GOLU_F32); }
 static void test_f32_limits(void **state) { run_limits(*state, GOLU_F32); }
-static void test_f32_random_million(void **state) { run_random(*state, GOLU_F32, 1000000); }
+static void test_f32_random_million(void **state)
+{
+    run_random(*state, GOLU_F32, ts_size(1000000, 20000));
+}
 static void test_f64_specials(void **state) { run_specials(*state, GOLU_F64); }
 static void test_f64_limits(void **state) { run_limits(*state, GOLU_F64); }
-static void test_f64_random(void **state) { run_random(*state, GOLU_F64, 200000); }
+static void test_f64_random(void **state) { run_random(*state, GOLU_F64, ts_size(200000, 10000)); }
 
 int main(void)
 {

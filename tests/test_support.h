@@ -37,6 +37,10 @@ void ts_env_free(ts_env *env);
 int ts_group_setup(void **state);
 int ts_group_teardown(void **state);
 
+/* `full`, or `quick` when GOLU_TEST_QUICK is set and not "0": CI's oclgrind and valgrind stages
+ * (tools/ci-checks.sh), where kernels and the host run 100x slower, shrink the test sizes so. */
+size_t ts_size(size_t full, size_t quick);
+
 /* Names of the dtypes, in the order the tests walk them. */
 extern const golu_dtype ts_all_dtypes[GOLU_DTYPE_COUNT];
 
