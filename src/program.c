@@ -93,8 +93,10 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
     golu_binary_cache_entry(dev->id, source, options, &entry);
     golu_program_slot built;
     cl_program program = golu_binary_cache_load(ctx->cl_ctx, dev->id, options, &entry);
-    /* A cached program that yields no kernels (a driver quirk) falls back to the source too;
-     * only then may its failure have written the detail message. */
+    /* A cached program that yields no kernels (a driver quirk, or a stale entry) falls back to
+     * the source too. Its failure writes the detail message; a successful fallback puts back
+     * what was there, since successes leave the detail as it was. */
+    char *saved_detail = program ? strdup(ctx->detail) : NULL;
     status = program ? make_kernels(ctx, dev, &tuning, program, &built) : GOLU_ERROR_BUILD_FAILED;
     if (status != GOLU_OK) {
         status = compile(ctx, dev, dtype, source, options, &program);
@@ -102,7 +104,10 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
             status = make_kernels(ctx, dev, &tuning, program, &built);
         if (status == GOLU_OK)
             golu_binary_cache_store(program, dev->id, &entry);
+        if (status == GOLU_OK && saved_detail)
+            golu_fail(ctx, GOLU_OK, "%s", saved_detail);
     }
+    free(saved_detail);
     free(source);
     if (status != GOLU_OK)
         return status;
