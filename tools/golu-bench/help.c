@@ -101,7 +101,9 @@ static const char *const help_sections[] = {
     "\n",
 
     "EXIT STATUS\n"
-    "    0   all cells ran (and matched the reference, with --check); with --accuracy:\n"
+    "    0   every cell ran (and matched the reference, with --check) or was skipped with a\n"
+    "        note on stderr (f64 without cl_khr_fp64, a buffer above the device's largest\n"
+    "        allocation); with --accuracy:\n"
     "        every checked target met\n"
     "    1   --check found elements outside the accuracy bound; with --accuracy: a\n"
     "        target was missed\n"
