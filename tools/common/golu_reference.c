@@ -71,31 +71,39 @@ uint16_t golu_double_to_f16(double v)
     return golu_ld_to_f16(v);
 }
 
-/* Rounded once, from the long double itself: going through double first could round twice. */
-uint16_t golu_ld_to_f16(long double v)
+/* Rounds v once, to nearest even, to a 16-bit binary format with `exp_bits` exponent bits and
+ * `man_bits` stored significand bits (f16: 5, 10; bf16: 8, 7): subnormals, overflow to inf (at
+ * half an ulp above the largest finite value), NaN kept as a quiet NaN of the same sign. Rounding
+ * from the long double itself: going through double first could round twice. */
+static uint16_t round_to_16(long double v, int exp_bits, int man_bits)
 {
+    const int bias = (1 << (exp_bits - 1)) - 1;
+    const uint16_t inf = (uint16_t)(((1u << exp_bits) - 1u) << man_bits);
     uint16_t sign = signbit(v) ? 0x8000 : 0;
     if (isnan(v))
-        return (uint16_t)(sign | 0x7e00);
+        return (uint16_t)(sign | inf | (1u << (man_bits - 1)));
     long double a = fabsl(v);
-    if (a >= 65520.0L) /* 65504 + half an ulp (16) rounds to inf */
-        return (uint16_t)(sign | 0x7c00);
-    if (a < 0x1p-14L) { /* subnormal range: multiples of 2^-24 */
-        long double q = nearbyintl(a * 0x1p24L); /* default rounding mode: to nearest even */
-        return (uint16_t)(sign | (uint16_t)q);
+    if (isinf(a))
+        return (uint16_t)(sign | inf);
+    if (a < ldexpl(1.0L, 1 - bias)) { /* subnormal range: multiples of 2^(1 - bias - man_bits) */
+        long double q = nearbyintl(ldexpl(a, bias - 1 + man_bits)); /* default mode: nearest even */
+        return (uint16_t)(sign | (uint16_t)q); /* q == 2^man_bits is the smallest normal: right */
     }
     int e;
     long double m = frexpl(a, &e); /* a = m * 2^e, m in [0.5, 1) */
-    long double q = nearbyintl(ldexpl(m, 11)); /* 11 significant bits */
-    if (q == 2048.0L) {
-        q = 1024.0L;
+    long double q = nearbyintl(ldexpl(m, man_bits + 1));
+    if (q == ldexpl(1.0L, man_bits + 1)) {
+        q = ldexpl(1.0L, man_bits);
         e += 1;
     }
-    int biased = e - 1 + 15;
-    if (biased >= 31)
-        return (uint16_t)(sign | 0x7c00);
-    return (uint16_t)(sign | (uint16_t)(biased << 10) | ((uint16_t)q & 0x3ff));
+    int biased = e - 1 + bias;
+    if (biased >= (1 << exp_bits) - 1)
+        return (uint16_t)(sign | inf);
+    const uint16_t man_mask = (uint16_t)((1u << man_bits) - 1u);
+    return (uint16_t)(sign | (uint16_t)(biased << man_bits) | ((uint16_t)q & man_mask));
 }
+
+uint16_t golu_ld_to_f16(long double v) { return round_to_16(v, 5, 10); }
 
 float golu_bf16_to_float(uint16_t b)
 {
@@ -110,31 +118,7 @@ uint16_t golu_double_to_bf16(double v)
     return golu_ld_to_bf16(v);
 }
 
-uint16_t golu_ld_to_bf16(long double v)
-{
-    uint16_t sign = signbit(v) ? 0x8000 : 0;
-    if (isnan(v))
-        return (uint16_t)(sign | 0x7fc0);
-    long double a = fabsl(v);
-    /* largest finite bf16 is (2 - 2^-7) * 2^127; half an ulp above it rounds to inf */
-    if (a >= 0x1.ffp127L)
-        return (uint16_t)(sign | 0x7f80);
-    if (a < 0x1p-126L) { /* subnormal: multiples of 2^-133 */
-        long double q = nearbyintl(a * 0x1p133L);
-        return (uint16_t)(sign | (uint16_t)q);
-    }
-    int e;
-    long double m = frexpl(a, &e);
-    long double q = nearbyintl(ldexpl(m, 8)); /* 8 significant bits */
-    if (q == 256.0L) {
-        q = 128.0L;
-        e += 1;
-    }
-    int biased = e - 1 + 127;
-    if (biased >= 255)
-        return (uint16_t)(sign | 0x7f80);
-    return (uint16_t)(sign | (uint16_t)(biased << 7) | ((uint16_t)q & 0x7f));
-}
+uint16_t golu_ld_to_bf16(long double v) { return round_to_16(v, 8, 7); }
 
 double golu_ulp_f32(double v)
 {
