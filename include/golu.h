@@ -94,7 +94,9 @@ typedef enum {
     GOLU_ERROR_BUILD_FAILED = 13,        /* clBuildProgram failed; the detail holds the build log */
     GOLU_ERROR_OPENCL = 14,              /* any other OpenCL call failed; the detail names the error */
     GOLU_ERROR_OUT_OF_HOST_MEMORY = 15,  /* malloc failed */
-    GOLU_ERROR_INVALID_ARGUMENT = 16     /* any other invalid argument; the detail says which */
+    GOLU_ERROR_INVALID_ARGUMENT = 16,    /* any other invalid argument; the detail says which */
+    GOLU_ERROR_TOO_LARGE = 17            /* host-pointer calls: n * element size exceeds the
+                                            device's CL_DEVICE_MAX_MEM_ALLOC_SIZE */
 } golu_status;
 
 /*! golu_status_name() :
@@ -293,7 +295,9 @@ GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue q
  *  == dy or dx == x) is allowed. For f16/bf16 the host arrays hold the 16-bit patterns (uint16_t).
  *  Each call allocates and releases its device buffers: for repeated work on large arrays,
  *  prefer the enqueue calls on buffers you keep.
- *  Errors: as the enqueue calls, plus GOLU_ERROR_OPENCL when device memory cannot be allocated. */
+ *  Errors: as the enqueue calls, plus GOLU_ERROR_TOO_LARGE when one array is larger than the
+ *  device's largest allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE: split the work, or use the enqueue
+ *  calls on sub-buffers), and GOLU_ERROR_OPENCL when device memory cannot be allocated. */
 GOLU_API golu_status golu_forward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, const void *x,
                                        void *y, const golu_params *params);
 GOLU_API golu_status golu_backward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, const void *dy,

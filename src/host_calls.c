@@ -55,6 +55,13 @@ static golu_status host_precheck(golu_context *ctx, golu_dtype dtype, uint64_t n
         return golu_fail(ctx, GOLU_ERROR_SIZE_OVERFLOW, "n = %llu elements do not fit in host memory",
                          (unsigned long long)n);
     *bytes = (size_t)n * esize;
+    /* The default queue's device is the context's first. */
+    if (*bytes > ctx->devices[0].max_mem_alloc_size)
+        return golu_fail(ctx, GOLU_ERROR_TOO_LARGE,
+                         "n = %llu %s elements (%zu bytes) exceed the device's largest allocation, "
+                         "CL_DEVICE_MAX_MEM_ALLOC_SIZE = %llu bytes",
+                         (unsigned long long)n, golu_dtype_name(dtype), *bytes,
+                         (unsigned long long)ctx->devices[0].max_mem_alloc_size);
     *q = golu_context_default_queue(ctx);
     return *q ? GOLU_OK : GOLU_ERROR_OPENCL;
 }

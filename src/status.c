@@ -21,6 +21,7 @@ const char *golu_status_name(golu_status status)
     case GOLU_ERROR_OPENCL: return "GOLU_ERROR_OPENCL";
     case GOLU_ERROR_OUT_OF_HOST_MEMORY: return "GOLU_ERROR_OUT_OF_HOST_MEMORY";
     case GOLU_ERROR_INVALID_ARGUMENT: return "GOLU_ERROR_INVALID_ARGUMENT";
+    case GOLU_ERROR_TOO_LARGE: return "GOLU_ERROR_TOO_LARGE";
     }
     return "GOLU_UNKNOWN_STATUS";
 }

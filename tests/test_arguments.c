@@ -206,6 +206,7 @@ static void test_status_names(void **state)
         {GOLU_ERROR_OPENCL, 14, "GOLU_ERROR_OPENCL"},
         {GOLU_ERROR_OUT_OF_HOST_MEMORY, 15, "GOLU_ERROR_OUT_OF_HOST_MEMORY"},
         {GOLU_ERROR_INVALID_ARGUMENT, 16, "GOLU_ERROR_INVALID_ARGUMENT"},
+        {GOLU_ERROR_TOO_LARGE, 17, "GOLU_ERROR_TOO_LARGE"},
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         assert_int_equal((int)all[i].s, all[i].value); /* pinned values */
@@ -213,7 +214,7 @@ static void test_status_names(void **state)
         assert_non_null(name);
         assert_string_equal(name, all[i].name);
     }
-    static const int unknown[] = {17, 18, 99, 100, 1000, -1, -100};
+    static const int unknown[] = {18, 19, 99, 100, 1000, -1, -100};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         assert_string_equal(golu_status_name((golu_status)unknown[i]), "GOLU_UNKNOWN_STATUS");
 }
@@ -881,6 +882,25 @@ static void test_parameter_range(void **state)
     clReleaseMemObject(y);
 }
 
+/* Host-pointer calls whose arrays exceed the device's largest allocation: a clear status before
+ * anything is allocated or read (the small host arrays here are never touched). */
+static void test_host_call_too_large(void **state)
+{
+    ts_env *env = *state;
+    cl_ulong max_alloc = 0;
+    ts_cl_check(clGetDeviceInfo(env->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc,
+                                &max_alloc, NULL));
+    float small[4] = {1, 2, 3, 4}, out[4] = {0, 0, 0, 0};
+    const uint64_t n = max_alloc / sizeof(float) + 1;
+    ts_assert_status(env->ctx, golu_forward_host(env->ctx, GOLU_F32, n, small, out, NULL),
+                     GOLU_ERROR_TOO_LARGE);
+    assert_non_null(strstr(golu_context_detail(env->ctx), "CL_DEVICE_MAX_MEM_ALLOC_SIZE"));
+    ts_assert_status(env->ctx, golu_backward_host(env->ctx, GOLU_F32, n, small, small, out, NULL),
+                     GOLU_ERROR_TOO_LARGE);
+    assert_true(out[0] == 0.0f && out[3] == 0.0f);
+    ts_assert_status(env->ctx, golu_forward_host(env->ctx, GOLU_F32, 4, small, out, NULL), GOLU_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -893,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_overlap),         cmocka_unit_test(test_wait_list),
         cmocka_unit_test(test_foreign_queue),   cmocka_unit_test(test_detail_messages),
         cmocka_unit_test(test_kernel_dir_errors), cmocka_unit_test(test_parameter_range),
+        cmocka_unit_test(test_host_call_too_large),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
