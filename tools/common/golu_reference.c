@@ -83,7 +83,9 @@ static uint16_t round_to_16(long double v, int exp_bits, int man_bits)
     if (isnan(v))
         return (uint16_t)(sign | inf | (1u << (man_bits - 1)));
     long double a = fabsl(v);
-    if (isinf(a))
+    /* half an ulp above the largest finite value rounds to inf; a comparison also catches inf
+     * itself (and works where long double is emulated at lower precision, as under valgrind) */
+    if (a >= ldexpl(2.0L - ldexpl(1.0L, -(man_bits + 1)), bias))
         return (uint16_t)(sign | inf);
     if (a < ldexpl(1.0L, 1 - bias)) { /* subnormal range: multiples of 2^(1 - bias - man_bits) */
         long double q = nearbyintl(ldexpl(a, bias - 1 + man_bits)); /* default mode: nearest even */
