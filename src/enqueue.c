@@ -44,7 +44,7 @@ static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype 
 {
     golu_status status;
     cl_uint dev_index = 0;
-    if ((status = golu_validate_params(ctx, params, dtype)) != GOLU_OK ||
+    if ((status = golu_validate_params(ctx, params)) != GOLU_OK ||
         (status = golu_validate_wait_list(ctx, num_events, wait_list)) != GOLU_OK ||
         (status = golu_validate_queue(ctx, queue, &dev_index)) != GOLU_OK ||
         (status = golu_validate_dtype(ctx, &ctx->devices[dev_index], dtype)) != GOLU_OK ||

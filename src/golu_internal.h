@@ -221,7 +221,7 @@ typedef struct {
                            sub-buffer origin on a base aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN) */
 } golu_array_arg;
 
-golu_status golu_validate_params(golu_context *ctx, const golu_params *params, golu_dtype dtype);
+golu_status golu_validate_params(golu_context *ctx, const golu_params *params);
 golu_status golu_validate_queue(golu_context *ctx, cl_command_queue queue, cl_uint *device_index);
 golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const cl_event *list);
 golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_dtype dtype);

@@ -77,7 +77,7 @@ golu_status golu_forward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, c
     cl_command_queue q = NULL;
     golu_status status = host_precheck(ctx, dtype, n, &bytes, &q);
     if (status != GOLU_OK || n == 0)
-        return status == GOLU_OK ? golu_validate_params(ctx, params, dtype) : status;
+        return status == GOLU_OK ? golu_validate_params(ctx, params) : status;
     golu_staging s = {0};
     cl_mem xm = NULL, ym = NULL;
     if ((status = stage(ctx, &s, x, bytes, &xm)) == GOLU_OK &&
@@ -102,7 +102,7 @@ golu_status golu_backward_host(golu_context *ctx, golu_dtype dtype, uint64_t n, 
     cl_command_queue q = NULL;
     golu_status status = host_precheck(ctx, dtype, n, &bytes, &q);
     if (status != GOLU_OK || n == 0)
-        return status == GOLU_OK ? golu_validate_params(ctx, params, dtype) : status;
+        return status == GOLU_OK ? golu_validate_params(ctx, params) : status;
     golu_staging s = {0};
     cl_mem dym = NULL, xm = NULL, dxm = NULL;
     if ((status = stage(ctx, &s, dy, bytes, &dym)) == GOLU_OK &&

@@ -14,9 +14,8 @@ static int in_range(double v)
     return a == 0.0 || (a >= 0x1p-60 && a <= 0x1p60);
 }
 
-golu_status golu_validate_params(golu_context *ctx, const golu_params *p, golu_dtype dtype)
+golu_status golu_validate_params(golu_context *ctx, const golu_params *p)
 {
-    (void)dtype; /* the range below is finite in every dtype's parameter type */
     if (!p)
         return GOLU_OK;
     if (!isfinite(p->alpha) || !isfinite(p->beta) || !isfinite(p->gamma))
