@@ -122,29 +122,23 @@ uint16_t golu_double_to_bf16(double v)
 
 uint16_t golu_ld_to_bf16(long double v) { return round_to_16(v, 8, 7); }
 
-double golu_ulp_f32(double v)
-{
-    double a = fabs(v);
-    if (a < FLT_MIN)
-        return 0x1p-149;
-    if (a > FLT_MAX)
-        a = FLT_MAX;
-    int e;
-    frexp(a, &e);
-    return ldexp(1.0, e - 24);
-}
-
-double golu_ulp_f64(long double v)
+/* One ulp at |v| of a binary format with `precision` significand bits whose normal range starts
+ * at min_normal; below it, the smallest subnormal; above max, the ulp of max. */
+static double ulp_of(long double v, long double min_normal, long double max, int precision)
 {
     long double a = fabsl(v);
-    if (a < DBL_MIN)
-        return 0x1p-1074;
-    if (a > DBL_MAX)
-        a = DBL_MAX;
+    if (a < min_normal)
+        return (double)ldexpl(min_normal, 1 - precision);
+    if (a > max)
+        a = max;
     int e;
     frexpl(a, &e);
-    return ldexp(1.0, e - 53);
+    return ldexp(1.0, e - precision);
 }
+
+double golu_ulp_f32(double v) { return ulp_of(v, FLT_MIN, FLT_MAX, 24); }
+
+double golu_ulp_f64(long double v) { return ulp_of(v, DBL_MIN, DBL_MAX, 53); }
 
 /* Map a 16-bit sign-magnitude pattern to a position on the line of values. */
 static int32_t ordered16(uint16_t v)
