@@ -10,8 +10,11 @@
 #             out-of-bounds access, uninitialised value, data race or OpenCL API error it reports
 #   valgrind  memcheck over host-side tests on PoCL with GOLU_TEST_QUICK=1: fails on any memory
 #             error not in tests/sanitizers/valgrind.supp, and on any definite leak from libgolu
+#   fuzz      every libFuzzer target of tests/fuzz for GOLU_CI_FUZZ_SECONDS (default 45) each,
+#             through tools/fuzz.sh (clang-14, ASan + UBSan): fails on any crash, leak, timeout or
+#             failed audit; the reproducer stays in build-ci-fuzz/fuzz-out/<target>/
 #
-# Usage: tools/ci-checks.sh [STAGE...]      (no argument: all four, in that order)
+# Usage: tools/ci-checks.sh [STAGE...]      (no argument: all of them, in that order)
 # Every stage runs; the exit status is 1 when any failed. tools/setup-debian.sh installs the tools.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 1
@@ -175,6 +178,13 @@ stage_valgrind() {
     return "$status"
 }
 
+# A short run per target on every CI run: it catches what a change breaks in the parsers and the
+# argument checks within minutes (about 4 minutes on 2 cores: the build, then 45 s per target, of
+# which fuzz_arguments spends its first 10-20 s compiling the kernels). Long runs are by hand.
+stage_fuzz() {
+    GOLU_FUZZ_BUILD=build-ci-fuzz tools/fuzz.sh "${GOLU_CI_FUZZ_SECONDS:-45}"
+}
+
 case ${1-} in
 --wrap-oclgrind)
     shift
@@ -187,14 +197,14 @@ case ${1-} in
 esac
 
 cd "$root" || exit 1
-stages=${*:-werror asan oclgrind valgrind}
+stages=${*:-werror asan oclgrind valgrind fuzz}
 summary=""
 failed=0
 for s in $stages; do
     case $s in
-    werror | asan | oclgrind | valgrind) ;;
+    werror | asan | oclgrind | valgrind | fuzz) ;;
     *)
-        echo "ci-checks: unknown stage '$s' (werror, asan, oclgrind, valgrind)" >&2
+        echo "ci-checks: unknown stage '$s' (werror, asan, oclgrind, valgrind, fuzz)" >&2
         exit 2
         ;;
     esac
