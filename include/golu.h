@@ -215,6 +215,104 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
  * library versions); deleting the folder is always safe. The entries are code the driver will
  * run: keep GOLU_CACHE_DIR a folder that only the user can write. */
 
+/* ---- per-device tuning ------------------------------------------------------------------------ */
+
+/* How the kernels of one (device, dtype, pass) are launched. Every kernel is a grid-stride loop:
+ * each work-item handles vector_width consecutive elements per step, at most
+ * groups_per_compute_unit * CL_DEVICE_MAX_COMPUTE_UNITS work-groups of local_size work-items run,
+ * and they loop over the rest, so at large n each work-item handles about
+ * n / (vector_width * local_size * groups) vectors (the elements per work-item).
+ * local_size is a preference: the launch takes the smallest of it, the device's and the
+ * kernel's work-group limits (rounded down to the kernel's preferred multiple), and halves it if
+ * the runtime refuses it. Valid values (anything else is GOLU_ERROR_INVALID_ARGUMENT here and
+ * makes a tuning file invalid):
+ *   vector_width            1, 2, 4, 8 or 16 (a program build option: one program per width)
+ *   local_size              a power of two, 1 to 4096
+ *   groups_per_compute_unit 1 to 1024 */
+typedef struct {
+    unsigned vector_width;
+    unsigned local_size;
+    unsigned groups_per_compute_unit;
+} golu_tuning;
+
+/* The two passes, each tuned on its own. Pinned values. */
+typedef enum {
+    GOLU_PASS_FORWARD = 0,  /* golu_enqueue_forward() and the other forward calls */
+    GOLU_PASS_BACKWARD = 1  /* golu_enqueue_backward() and the other backward calls */
+} golu_pass;
+
+/* Where a (device, dtype, pass)'s golu_tuning came from. Pinned values. */
+typedef enum {
+    GOLU_TUNING_BUILTIN = 0, /* the library's defaults by vendor and device type */
+    GOLU_TUNING_FILE = 1,    /* an entry of the tuning file */
+    GOLU_TUNING_FORCED = 2   /* golu_set_tuning() */
+} golu_tuning_source;
+
+/* The tuning file. `golu-bench --tune` measures vector widths, work-group sizes and group counts
+ * per (dtype, pass) on a device and records the fastest in a text file that every context reads
+ * once, when it is created (golu_context_create*()); later changes to the file reach new contexts
+ * only. Where it is:
+ *   GOLU_TUNING_FILE  the file's path. "off" (any case) or "0": no file, built-in defaults only.
+ *                     Unset or empty: <cache folder>/tuning.txt, the cache folder being the
+ *                     program cache's (GOLU_CACHE_DIR, XDG_CACHE_HOME, HOME; see above). With
+ *                     GOLU_CACHE_DIR=off there is no default file.
+ * Format (UTF-8 text, every line ending in a newline; one entry per line; golu-bench writes it,
+ * and it may be edited by hand):
+ *     # comment lines and blank lines are skipped
+ *     golu-tuning 1
+ *     device="<CL_DEVICE_NAME>" driver="<CL_DRIVER_VERSION>" dtype=f32 pass=forward vw=16 local=1024 groups_per_cu=16
+ * The header line "golu-tuning 1" comes before any entry. An entry has exactly these seven
+ * key=value fields, in any order, separated by spaces or tabs: device and driver are quoted,
+ * exact (case-sensitive) copies of the device's strings, with \" and \\ the only escapes and no
+ * control characters (at most 1024 bytes each); dtype is f32, f16, bf16 or f64; pass is forward
+ * or backward; vw, local and groups_per_cu are decimal numbers (no sign, no leading zero) within
+ * golu_tuning's ranges. An entry applies to the devices whose name and driver version are equal
+ * to its strings; a (dtype, pass) without one uses the built-in defaults.
+ * Strictness: the whole file is ignored (every device gets the built-in defaults) when any line
+ * is malformed: a missing header, an unknown, missing or repeated key, a bad number or range
+ * (vw=3, local=1000), a second entry for the same (device, driver, dtype, pass), a NUL or
+ * control byte, a line longer than 8192 bytes, more than 4096 entries, a last line without its
+ * newline (a cut file), or a file over 1 MiB. A file that is missing at the default location is
+ * normal and says nothing; any other reason a file is not used (unreadable, not a regular file,
+ * malformed) is kept in golu_context_tuning_note(). It never makes a call fail. */
+
+/*! golu_context_tuning_file() :
+ *  The tuning file this context looked for at creation, or "" when there was none to look for
+ *  (GOLU_TUNING_FILE=off, or no cache folder) or ctx is NULL. Valid until golu_context_destroy(). */
+GOLU_API const char *golu_context_tuning_file(const golu_context *ctx);
+
+/*! golu_context_tuning_note() :
+ *  Why the tuning file was not used ("/home/u/.cache/golu/tuning.txt: line 4: vw=3: expected 1, 2,
+ *  4, 8 or 16; file ignored"), or "" when it was read, or is simply absent. Not a failure: every
+ *  call works on with the built-in defaults. "" for a NULL ctx. Fixed at creation; valid until
+ *  golu_context_destroy(). */
+GOLU_API const char *golu_context_tuning_note(const golu_context *ctx);
+
+/*! golu_get_tuning() :
+ *  The launch configuration `device` (one of the context's) uses for `dtype` and `pass`: the one
+ *  its kernels were built with, or will be at the first use. `source` (may be NULL) says where it
+ *  came from: golu_set_tuning() before the file, the file before the built-in defaults. Builds
+ *  nothing; valid for every dtype, also one the device cannot run.
+ *  @return : GOLU_OK; GOLU_ERROR_NULL_ARGUMENT (ctx, device, out), GOLU_ERROR_INVALID_DTYPE,
+ *  GOLU_ERROR_INVALID_ARGUMENT (pass), GOLU_ERROR_DEVICE_NOT_IN_CONTEXT. */
+GOLU_API golu_status golu_get_tuning(golu_context *ctx, cl_device_id device, golu_dtype dtype,
+                                     golu_pass pass, golu_tuning *out, golu_tuning_source *source);
+
+/*! golu_set_tuning() :
+ *  Forces the launch configuration of `device`, `dtype`, `pass` in this context, over the file
+ *  and the defaults; `tuning` NULL goes back to them. The kernels of that (device, dtype, pass)
+ *  are released and built again at their next use (from the program cache when it holds that
+ *  vector width). golu-bench --tune measures candidates this way; applications may use it too.
+ *  Nothing is written to the tuning file.
+ *  Thread-safety: unlike the other calls, it must not run while another thread enqueues work of
+ *  that (device, dtype, pass) on this context (it releases the kernel objects such a call uses);
+ *  commands already enqueued complete normally.
+ *  @return : GOLU_OK; GOLU_ERROR_NULL_ARGUMENT (ctx, device), GOLU_ERROR_INVALID_DTYPE,
+ *  GOLU_ERROR_INVALID_ARGUMENT (pass, or a value out of golu_tuning's ranges; the detail says
+ *  which), GOLU_ERROR_DEVICE_NOT_IN_CONTEXT. */
+GOLU_API golu_status golu_set_tuning(golu_context *ctx, cl_device_id device, golu_dtype dtype,
+                                     golu_pass pass, const golu_tuning *tuning);
+
 /* ---- device selection ----------------------------------------------------------------------- */
 
 /*! golu_select_device() :

@@ -21,6 +21,8 @@
  * if two keys collide. */
 #include "golu_internal.h"
 
+#include "cache_folder.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -182,46 +184,13 @@ unsigned char *golu_binary_cache_encode(const golu_cache_expect *header,
     return file;
 }
 
-/* ---- where entries live ---------------------------------------------------------------------- */
-
-static int is_off(const char *value)
-{
-    if (strcmp(value, "0") == 0)
-        return 1;
-    const char *off = "off";
-    for (int i = 0; i < 4; i++) {
-        char c = value[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != off[i])
-            return 0;
-    }
-    return 1;
-}
+/* ---- where entries live (the folder: cache_folder.c) ------------------------------------------ */
 
 /* Formats into out; 1 if it fit. */
 static int format_path(char *out, size_t capacity, const char *a, const char *b)
 {
     int len = snprintf(out, capacity, "%s%s", a, b);
     return len > 0 && (size_t)len < capacity;
-}
-
-/* The cache folder: $GOLU_CACHE_DIR, else $XDG_CACHE_HOME/golu, else $HOME/.cache/golu.
- * Returns 0 when the cache is off ("off" or "0") or no folder can be named. An empty variable
- * counts as unset, as for GOLU_DEVICE and GOLU_KERNEL_DIR. */
-static int cache_dir(char *out, size_t capacity)
-{
-    const char *dir = getenv("GOLU_CACHE_DIR");
-    if (dir && dir[0])
-        return !is_off(dir) && format_path(out, capacity, dir, "");
-    /* The XDG base directory spec says a relative XDG_CACHE_HOME is invalid and to be ignored. */
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    if (xdg && xdg[0] == '/')
-        return format_path(out, capacity, xdg, "/golu");
-    const char *home = getenv("HOME");
-    if (home && home[0])
-        return format_path(out, capacity, home, "/.cache/golu");
-    return 0;
 }
 
 static int entry_path(const golu_cache_entry *entry, char *out, size_t capacity)
@@ -288,7 +257,7 @@ static int compute_key(cl_device_id device, const char *source, const char *opti
 void golu_binary_cache_entry(cl_device_id device, const char *source, const char *options,
                              golu_cache_entry *out)
 {
-    out->enabled = cache_dir(out->dir, sizeof out->dir) &&
+    out->enabled = golu_cache_folder(out->dir, sizeof out->dir) &&
                    compute_key(device, source, options, out);
 }
 
@@ -406,23 +375,6 @@ static unsigned char *program_binary(cl_program program, cl_device_id device, si
     return binary;
 }
 
-/* mkdir -p, with mode 0700 (the XDG spec's mode for cache folders: entries are private). */
-static int make_dirs(const char *dir)
-{
-    char path[GOLU_CACHE_PATH_MAX];
-    if (!format_path(path, sizeof path, dir, ""))
-        return 0;
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0700) != 0 && errno != EEXIST)
-            return 0;
-        *p = '/';
-    }
-    return mkdir(path, 0700) == 0 || errno == EEXIST;
-}
-
 static int write_full(int fd, const unsigned char *data, size_t size)
 {
     size_t done = 0;
@@ -445,7 +397,7 @@ static void write_atomically(const golu_cache_entry *entry, const unsigned char 
 {
     char path[GOLU_CACHE_PATH_MAX], tmp[GOLU_CACHE_PATH_MAX];
     if (!entry_path(entry, path, sizeof path) ||
-        !format_path(tmp, sizeof tmp, path, ".tmp-XXXXXX") || !make_dirs(entry->dir))
+        !format_path(tmp, sizeof tmp, path, ".tmp-XXXXXX") || !golu_make_dirs(entry->dir))
         return;
     int fd = mkstemp(tmp);
     if (fd < 0)

@@ -60,9 +60,10 @@ golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices, const cl
     for (cl_uint i = 0; i < num_devices; i++) {
         clRetainDevice(devices[i]);
         for (int t = 0; t < GOLU_DTYPE_COUNT; t++)
-            pthread_mutex_init(&devs[i].programs[t].build_lock, NULL);
+            pthread_mutex_init(&devs[i].build_lock[t], NULL);
     }
     ctx->num_devices = num_devices;
+    golu_tuning_load(ctx);
     *out = ctx;
     return GOLU_OK;
 }
@@ -101,8 +102,9 @@ void golu_context_destroy(golu_context *ctx)
         return;
     for (cl_uint d = 0; d < ctx->num_devices; d++) {
         for (int t = 0; t < GOLU_DTYPE_COUNT; t++) {
-            golu_program_release(&ctx->devices[d].programs[t]);
-            pthread_mutex_destroy(&ctx->devices[d].programs[t].build_lock);
+            for (int p = 0; p < GOLU_PASS_COUNT; p++)
+                golu_program_release(&ctx->devices[d].programs[t][p]);
+            pthread_mutex_destroy(&ctx->devices[d].build_lock[t]);
         }
         clReleaseDevice(ctx->devices[d].id);
     }

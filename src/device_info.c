@@ -18,6 +18,9 @@ golu_status golu_device_query(golu_context *ctx, cl_device_id id, golu_device *o
     if (err == CL_SUCCESS)
         err = clGetDeviceInfo(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof out->max_mem_alloc_size,
                               &out->max_mem_alloc_size, NULL);
+    if (err == CL_SUCCESS)
+        err = clGetDeviceInfo(id, CL_DEVICE_VENDOR_ID, sizeof out->vendor_id, &out->vendor_id,
+                              NULL);
     if (err != CL_SUCCESS)
         return golu_fail_cl(ctx, "clGetDeviceInfo", err);
 

@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-typedef enum { GOLU_PASS_FORWARD, GOLU_PASS_BACKWARD } golu_pass;
-
 /* n == 0: nothing to compute, but a requested event must still be a valid one: a marker, so that
  * it is a command of the queue like any other (profiling info included), complete once the wait
  * list (or, on an in-order queue, everything enqueued before it) is. */
@@ -54,7 +52,7 @@ static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype 
         return empty_event(ctx, queue, num_events, wait_list, event);
 
     golu_program_slot *program;
-    if ((status = golu_program_get(ctx, dev_index, dtype, &program)) != GOLU_OK)
+    if ((status = golu_program_get(ctx, dev_index, dtype, pass, &program)) != GOLU_OK)
         return status;
 
     /* Whole-vector loads need every array's first element aligned to a whole vector: device

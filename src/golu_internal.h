@@ -50,11 +50,13 @@ cl_int golu_kernel_launch(golu_kernel_slot *ks, const golu_launch_args *args, un
                           cl_command_queue queue, cl_uint num_events, const cl_event *wait_list,
                           cl_event *event, size_t *global, size_t *local);
 
-/* The program of one (device, dtype), built on first use. */
+#define GOLU_PASS_COUNT 2
+
+/* The program of one (device, dtype, pass), built on first use with that pass's tuning. When
+ * both passes of a dtype use one vector width they share the cl_program (each holds a
+ * reference) and each has its own kernel objects, launched with its own work sizes. */
 typedef struct {
-    pthread_mutex_t build_lock; /* the build of this (device, dtype) only: other programs of the
-                                   context stay usable while one compiles */
-    int built;          /* 0 not yet, 1 built; read and written under build_lock */
+    int built;          /* 0 not yet, 1 built; read and written under the dtype's build_lock */
     unsigned vw;        /* GOLU_VW it was built with: elements per work-item per step */
     cl_program program;
     golu_kernel_slot kernels[GOLU_KERNEL_COUNT];
@@ -69,10 +71,20 @@ typedef struct {
     size_t max_work_group_size;
     size_t max_work_item_size0;
     cl_ulong max_mem_alloc_size;
-    golu_program_slot programs[GOLU_DTYPE_COUNT];
+    cl_uint vendor_id;  /* CL_DEVICE_VENDOR_ID: the built-in tuning defaults depend on it */
+    /* The build of one (device, dtype), both passes: other programs of the context stay usable
+     * while one compiles. It also covers forced_tuning of that dtype. */
+    pthread_mutex_t build_lock[GOLU_DTYPE_COUNT];
+    golu_program_slot programs[GOLU_DTYPE_COUNT][GOLU_PASS_COUNT];
+    /* Launch configurations other than the built-in defaults; vector_width 0 means none.
+     * file_tuning is set at context creation and then only read. */
+    golu_tuning file_tuning[GOLU_DTYPE_COUNT][GOLU_PASS_COUNT];
+    golu_tuning forced_tuning[GOLU_DTYPE_COUNT][GOLU_PASS_COUNT]; /* golu_set_tuning() */
 } golu_device;
 
 #define GOLU_DETAIL_CAPACITY 16384
+#define GOLU_CACHE_PATH_MAX 4096
+#define GOLU_TUNING_NOTE_CAPACITY (GOLU_CACHE_PATH_MAX + 512)
 
 struct golu_context {
     cl_context cl_ctx;
@@ -82,6 +94,8 @@ struct golu_context {
     pthread_mutex_t lock;             /* the default queue */
     pthread_mutex_t detail_lock;      /* the detail message only (taken inside `lock` too) */
     char detail[GOLU_DETAIL_CAPACITY];
+    char tuning_file[GOLU_CACHE_PATH_MAX];  /* "" when there was none to look for */
+    char tuning_note[GOLU_TUNING_NOTE_CAPACITY]; /* why it was not used; "" if it was */
 };
 
 /* ---- detail.c ---- */
@@ -128,7 +142,6 @@ golu_status golu_kernel_source(golu_context *ctx, char **out);
 /* ---- binary_cache.c: compiled programs on disk between processes (best effort) ---- */
 #define GOLU_CACHE_FORMAT_VERSION 1u
 #define GOLU_CACHE_STRING_MAX 1024 /* longest driver or device string an entry records */
-#define GOLU_CACHE_PATH_MAX 4096
 
 /* What an entry must match to be used. Also the header written by golu_binary_cache_encode(). */
 typedef struct {
@@ -187,19 +200,27 @@ cl_program golu_binary_cache_load(cl_context cl_ctx, cl_device_id device, const 
 void golu_binary_cache_store(cl_program program, cl_device_id device, const golu_cache_entry *entry);
 
 /* ---- program.c ---- */
-/* The program of (device index, dtype), building it on first use. */
+/* The program of (device index, dtype, pass), building it on first use with the pass's tuning
+ * (golu_tuning_resolve()). Kernels of the forward family are launched from the forward slot,
+ * those of the backward family from the backward slot. */
 golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype dtype,
-                             golu_program_slot **out);
+                             golu_pass pass, golu_program_slot **out);
 void golu_program_release(golu_program_slot *slot);
 
-/* ---- tuning_defaults.c ---- */
-typedef struct {
-    unsigned vector_width;          /* GOLU_VW: elements per work-item per step */
-    size_t local_size;              /* preferred work-items per work-group, before limits */
-    size_t groups_per_compute_unit; /* cap on work-groups; the kernels loop over the rest */
-} golu_tuning;
+/* ---- tuning_defaults.c: built-in launch configurations by vendor and device type ---- */
+void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pass,
+                          golu_tuning *out);
 
-void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_tuning *out);
+/* ---- tuning_calls.c ---- */
+/* The configuration (device, dtype, pass) builds with: forced, else the file's, else the
+ * defaults. Called with dev->build_lock[dtype] held. `source` may be NULL. */
+void golu_tuning_resolve(const golu_device *dev, golu_dtype dtype, golu_pass pass,
+                         golu_tuning *out, golu_tuning_source *source);
+
+/* ---- tuning_load.c ---- */
+/* Finds and reads the tuning file (GOLU_TUNING_FILE, else <cache folder>/tuning.txt), sets
+ * ctx->tuning_file, ctx->tuning_note and each device's file_tuning. Never fails. */
+void golu_tuning_load(golu_context *ctx);
 
 /* ---- work_size.c ---- */
 /* Picks local size and group cap for a built kernel from the device's and kernel's limits. */

@@ -1,6 +1,7 @@
-/* Programs: one per (device, dtype), built on first use (from the on-disk binary cache, else from
- * the kernel source) and kept in the context. GOLU_DTYPE and GOLU_VW are passed as -D options; no
- * relaxed-math option is ever used. */
+/* Programs: one per (device, dtype, pass), built on first use (from the on-disk binary cache, else
+ * from the kernel source) with that pass's tuning, and kept in the context. GOLU_DTYPE and GOLU_VW
+ * are passed as -D options; no relaxed-math option is ever used. The two passes of a dtype share
+ * one cl_program when their vector widths agree (the usual case), so that it is compiled once. */
 #include "golu_internal.h"
 
 #include <stdio.h>
@@ -74,16 +75,20 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_
     return status;
 }
 
-/* Builds slot's program and kernels; called with slot->build_lock held. A binary from the program cache
- * (binary_cache.c) replaces the compile when it loads and yields the kernels; otherwise the
- * source is compiled and the result offered to the cache. */
-static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, golu_program_slot *slot)
+/* The cl_program for `options`: the other pass's when it was built with the same vector width,
+ * else one from the program cache (binary_cache.c) that yields the kernels, else a compile of the
+ * source, offered to the cache. On GOLU_OK `built` holds the program and its kernels. */
+static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype dtype,
+                                 const golu_tuning *tuning, const golu_program_slot *other,
+                                 golu_program_slot *built)
 {
-    golu_tuning tuning;
-    golu_tuning_defaults(dev, dtype, &tuning);
+    if (other->built && other->vw == tuning->vector_width) {
+        clRetainProgram(other->program);
+        return make_kernels(ctx, dev, tuning, other->program, built);
+    }
     char options[128];
     snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d", (int)dtype,
-             tuning.vector_width, dev->has_fp16);
+             tuning->vector_width, dev->has_fp16);
     char *source = NULL;
     golu_status status = golu_kernel_source(ctx, &source);
     if (status != GOLU_OK)
@@ -91,17 +96,16 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
 
     golu_cache_entry entry;
     golu_binary_cache_entry(dev->id, source, options, &entry);
-    golu_program_slot built;
     cl_program program = golu_binary_cache_load(ctx->cl_ctx, dev->id, options, &entry);
     /* A cached program that yields no kernels (a driver quirk, or a stale entry) falls back to
      * the source too. Its failure writes the detail message; a successful fallback puts back
      * what was there, since successes leave the detail as it was. */
     char *saved_detail = program ? strdup(ctx->detail) : NULL;
-    status = program ? make_kernels(ctx, dev, &tuning, program, &built) : GOLU_ERROR_BUILD_FAILED;
+    status = program ? make_kernels(ctx, dev, tuning, program, built) : GOLU_ERROR_BUILD_FAILED;
     if (status != GOLU_OK) {
         status = compile(ctx, dev, dtype, source, options, &program);
         if (status == GOLU_OK)
-            status = make_kernels(ctx, dev, &tuning, program, &built);
+            status = make_kernels(ctx, dev, tuning, program, built);
         if (status == GOLU_OK)
             golu_binary_cache_store(program, dev->id, &entry);
         if (status == GOLU_OK && saved_detail)
@@ -109,28 +113,40 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
     }
     free(saved_detail);
     free(source);
+    return status;
+}
+
+/* Builds the slot of (dtype, pass); called with dev->build_lock[dtype] held. */
+static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, golu_pass pass)
+{
+    golu_tuning tuning;
+    golu_tuning_resolve(dev, dtype, pass, &tuning, NULL);
+    golu_program_slot built;
+    golu_program_slot *slot = &dev->programs[dtype][pass];
+    golu_status status =
+        build_program(ctx, dev, dtype, &tuning, &dev->programs[dtype][1 - pass], &built);
     if (status != GOLU_OK)
         return status;
     for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
         slot->kernels[k] = built.kernels[k];
         pthread_mutex_init(&slot->kernels[k].lock, NULL);
     }
-    slot->program = program;
+    slot->program = built.program;
     slot->vw = built.vw;
     slot->built = 1;
     return GOLU_OK;
 }
 
 golu_status golu_program_get(golu_context *ctx, cl_uint device_index, golu_dtype dtype,
-                             golu_program_slot **out)
+                             golu_pass pass, golu_program_slot **out)
 {
     golu_device *dev = &ctx->devices[device_index];
-    golu_program_slot *slot = &dev->programs[dtype];
+    golu_program_slot *slot = &dev->programs[dtype][pass];
     golu_status status = GOLU_OK;
-    pthread_mutex_lock(&slot->build_lock);
+    pthread_mutex_lock(&dev->build_lock[dtype]);
     if (!slot->built)
-        status = build(ctx, dev, dtype, slot);
-    pthread_mutex_unlock(&slot->build_lock);
+        status = build(ctx, dev, dtype, pass);
+    pthread_mutex_unlock(&dev->build_lock[dtype]);
     if (status == GOLU_OK)
         *out = slot;
     return status;
@@ -157,10 +173,12 @@ golu_status golu_prepare(golu_context *ctx, golu_dtype dtype)
     for (cl_uint d = 0; d < ctx->num_devices; d++) {
         if (dtype == GOLU_F64 && !ctx->devices[d].has_fp64)
             continue;
-        golu_program_slot *slot;
-        golu_status status = golu_program_get(ctx, d, dtype, &slot);
-        if (status != GOLU_OK)
-            return status;
+        for (int pass = 0; pass < GOLU_PASS_COUNT; pass++) {
+            golu_program_slot *slot;
+            golu_status status = golu_program_get(ctx, d, dtype, (golu_pass)pass, &slot);
+            if (status != GOLU_OK)
+                return status;
+        }
     }
     return GOLU_OK;
 }

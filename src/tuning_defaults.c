@@ -1,22 +1,48 @@
-/* Built-in launch parameters per device type and dtype, measured with golu-bench
- * (docs/PERFORMANCE.md): used for every device until per-device tuning exists. */
+/* Built-in launch configurations by vendor and device type, measured with golu-bench
+ * (docs/PERFORMANCE.md). They apply to every (dtype, pass) the tuning file has no entry for (and
+ * without golu_set_tuning()): `golu-bench --tune` finds better values for one device. */
 #include "golu_internal.h"
 
-void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_tuning *out)
-{
-    if (dev->type & CL_DEVICE_TYPE_CPU) {
-        /* PoCL: the widest OpenCL vector maps to whole AVX-512 registers; large work-groups
-         * amortise the per-group cost of its work-item loops. */
-        out->vector_width = dtype == GOLU_F64 ? 8 : 16;
-        out->local_size = 1024;
-        out->groups_per_compute_unit = 16;
-        return;
-    }
-    /* GPUs (measured on an NVIDIA H200): 16-byte loads for f32 and bf16; f16 reached 85 % of
-     * copy 4 at a time against 41 % 8 at a time (its half conversions). Several resident
+#define GOLU_VENDOR_ANY 0u
+#define GOLU_VENDOR_NVIDIA 0x10deu
+
+typedef struct {
+    cl_device_type type;     /* matched with & */
+    cl_uint vendor_id;       /* CL_DEVICE_VENDOR_ID, or GOLU_VENDOR_ANY */
+    unsigned vector_width[GOLU_DTYPE_COUNT]; /* f32, f16, bf16, f64 */
+    unsigned local_size;
+    unsigned groups_per_compute_unit;
+} golu_tuning_row;
+
+/* First match wins; the last row matches every device. Both passes start from the same values:
+ * the measurements behind them found no pass that wanted another. */
+static const golu_tuning_row rows[] = {
+    /* CPUs (measured on PoCL): the widest OpenCL vector maps to whole AVX-512 registers; large
+     * work-groups amortise the per-group cost of its work-item loops. */
+    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, {16, 16, 16, 8}, 1024, 16},
+    /* NVIDIA GPUs (measured on an H200): 16-byte loads for f32 and bf16; f16 reached 85 % of copy
+     * 4 at a time against 41 % 8 at a time (its half conversions). Several resident
      * work-groups per compute unit, then the kernels' grid-stride loop. */
-    static const unsigned gpu_width[GOLU_DTYPE_COUNT] = {4, 4, 8, 2};
-    out->vector_width = gpu_width[dtype];
-    out->local_size = 256;
-    out->groups_per_compute_unit = 32;
+    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, {4, 4, 8, 2}, 256, 32},
+    /* Other GPUs and accelerators: not measured; the NVIDIA values, which use only what every
+     * GPU has (16-byte loads, 256-item groups, several groups per compute unit). */
+    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, {4, 4, 8, 2}, 256, 32},
+};
+
+void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pass,
+                          golu_tuning *out)
+{
+    (void)pass;
+    const size_t count = sizeof rows / sizeof rows[0];
+    const golu_tuning_row *row = &rows[count - 1];
+    for (size_t i = 0; i < count; i++) {
+        if ((dev->type & rows[i].type) &&
+            (rows[i].vendor_id == GOLU_VENDOR_ANY || rows[i].vendor_id == dev->vendor_id)) {
+            row = &rows[i];
+            break;
+        }
+    }
+    out->vector_width = row->vector_width[dtype];
+    out->local_size = row->local_size;
+    out->groups_per_compute_unit = row->groups_per_compute_unit;
 }
