@@ -98,6 +98,9 @@ static const char *const help_sections[] = {
     "ENVIRONMENT\n"
     "    GOLU_DEVICE        Device selection when --device is not given (same syntax).\n"
     "    GOLU_KERNEL_DIR    Read the kernels' .cl files from this folder (library feature).\n"
+    "    GOLU_CACHE_DIR     Folder of libgolu's compiled-program cache (default\n"
+    "                       $XDG_CACHE_HOME/golu, else ~/.cache/golu); off or 0 turns it\n"
+    "                       off (library feature).\n"
     "\n",
 
     "EXIT STATUS\n"
