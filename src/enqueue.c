@@ -96,7 +96,8 @@ golu_status golu_enqueue_forward(golu_context *ctx, cl_command_queue queue, golu
     if (!queue || !x || !y)
         return golu_fail(ctx, GOLU_ERROR_NULL_ARGUMENT, "golu_enqueue_forward: %s is NULL",
                          !queue ? "queue" : !x ? "x" : "y");
-    golu_array_arg arrays[2] = {{"x", x, x_offset, 0, 0}, {"y", y, y_offset, 1, 0}};
+    golu_array_arg arrays[2] = {{.name = "x", .mem = x, .offset = x_offset},
+                                {.name = "y", .mem = y, .offset = y_offset, .is_output = 1}};
     return launch(ctx, queue, dtype, GOLU_PASS_FORWARD, n, arrays, 2, params, num_events, wait_list,
                   event);
 }
@@ -113,7 +114,9 @@ golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue queue, gol
         return golu_fail(ctx, GOLU_ERROR_NULL_ARGUMENT, "golu_enqueue_backward: %s is NULL",
                          !queue ? "queue" : !dy ? "dy" : !x ? "x" : "dx");
     golu_array_arg arrays[3] = {
-        {"dy", dy, dy_offset, 0, 0}, {"x", x, x_offset, 0, 0}, {"dx", dx, dx_offset, 1, 0}};
+        {.name = "dy", .mem = dy, .offset = dy_offset},
+        {.name = "x", .mem = x, .offset = x_offset},
+        {.name = "dx", .mem = dx, .offset = dx_offset, .is_output = 1}};
     return launch(ctx, queue, dtype, GOLU_PASS_BACKWARD, n, arrays, 3, params, num_events,
                   wait_list, event);
 }

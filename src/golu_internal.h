@@ -21,6 +21,19 @@ typedef enum {
 
 extern const char *const golu_kernel_names[GOLU_KERNEL_COUNT];
 
+/* How a kernel's NDRange is shaped (golu_kernel_shapes[], program.c; default GRID). */
+typedef enum {
+    GOLU_SHAPE_GRID = 0,   /* element-wise grid-stride loop: any local size, the runtime's included */
+    GOLU_SHAPE_REDUCE = 1, /* each work-group reduces in local memory and writes one partial:
+                              local size <= GOLU_REDUCE_LOCAL_MAX, a number of work-groups fixed by
+                              n and the device (not by the local size), never the runtime's choice */
+    GOLU_SHAPE_SINGLE_GROUP = 2 /* as REDUCE, with exactly one work-group */
+} golu_kernel_shape;
+
+/* Work-items per work-group of a reduction at most: the size of its local-memory tree, passed to
+ * the program as -DGOLU_REDUCE_LOCAL_MAX. */
+#define GOLU_REDUCE_LOCAL_MAX 256
+
 /* One built kernel and how it is launched. clSetKernelArg on a shared cl_kernel is not
  * thread-safe, so `lock` covers setting the arguments and the enqueue that reads them. */
 typedef struct {
@@ -30,16 +43,23 @@ typedef struct {
     int runtime_local;  /* 1 once even 1 failed: enqueue with NULL, the runtime's choice */
     size_t group_size_for_global; /* local size the global size is computed with */
     size_t max_groups;  /* cap on work-groups; the kernels loop over the rest (grid-stride) */
+    golu_kernel_shape shape;
 } golu_kernel_slot;
 
-/* The arguments of one enqueue, in kernel order: (mem, offset) per array, n, alpha, beta, gamma. */
+#define GOLU_LAUNCH_MAX_ARRAYS 6
+#define GOLU_LAUNCH_MAX_SCALARS 6
+
+/* The arguments of one enqueue, in kernel order: (mem, offset) per array, n, then the scalars
+ * (alpha, beta, gamma, and any the kernel adds, such as blending's s and t). A NULL mem is passed
+ * as a NULL buffer. scalar_count 0 means 3. */
 typedef struct {
     int count;
-    cl_mem mems[3];
-    cl_ulong offsets[3];
+    cl_mem mems[GOLU_LAUNCH_MAX_ARRAYS];
+    cl_ulong offsets[GOLU_LAUNCH_MAX_ARRAYS];
     cl_ulong n;
     size_t scalar_size;
-    const void *scalars[3];
+    int scalar_count;
+    const void *scalars[GOLU_LAUNCH_MAX_SCALARS];
 } golu_launch_args;
 
 /* ---- kernel_launch.c ---- */
@@ -229,6 +249,9 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);
+/* The number of work-groups golu_work_size_for() gives a REDUCE or SINGLE_GROUP kernel: fixed by
+ * n, vw and the device, whatever local size a fallback has come down to (one partial each). */
+uint64_t golu_work_groups_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw);
 
 /* ---- validate.c ---- */
 /* One array argument of an element-wise call. */
@@ -240,6 +263,9 @@ typedef struct {
     uint64_t address;   /* set by golu_validate_arrays: the first element's address as far as
                            alignment goes (a CL_MEM_USE_HOST_PTR buffer's host pointer, else the
                            sub-buffer origin on a base aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN) */
+    uint64_t length;    /* elements it spans; 0: the call's n */
+    size_t elem_size;   /* bytes per element; 0: the dtype's */
+    int exclusive;      /* an output that may not even be exactly in-place (dparams, db) */
 } golu_array_arg;
 
 golu_status golu_validate_params(golu_context *ctx, const golu_params *params);

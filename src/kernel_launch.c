@@ -19,7 +19,8 @@ static cl_int set_args(cl_kernel kernel, const golu_launch_args *a)
     }
     if (err == CL_SUCCESS)
         err = clSetKernelArg(kernel, arg++, sizeof(cl_ulong), &a->n);
-    for (int i = 0; i < 3 && err == CL_SUCCESS; i++)
+    int scalars = a->scalar_count ? a->scalar_count : 3;
+    for (int i = 0; i < scalars && err == CL_SUCCESS; i++)
         err = clSetKernelArg(kernel, arg++, a->scalar_size, a->scalars[i]);
     return err;
 }
@@ -41,9 +42,12 @@ cl_int golu_kernel_launch(golu_kernel_slot *ks, const golu_launch_args *a, unsig
                                          wait_list, event);
         if (!work_group_trouble(err) || ks->runtime_local)
             break;
-        /* Remember the smaller size for every later call on this (device, kernel). */
+        /* Remember the smaller size for every later call on this (device, kernel). A reduction
+         * needs its local size known, so it never leaves the choice to the runtime. */
         if (ks->local_size > 1)
             ks->local_size /= 2;
+        else if (ks->shape != GOLU_SHAPE_GRID)
+            break;
         else
             ks->runtime_local = 1;
         err = CL_SUCCESS;

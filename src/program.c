@@ -87,8 +87,9 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
         return make_kernels(ctx, dev, tuning, other->program, built);
     }
     char options[128];
-    snprintf(options, sizeof options, "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d", (int)dtype,
-             tuning->vector_width, dev->has_fp16);
+    snprintf(options, sizeof options,
+             "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d -DGOLU_REDUCE_LOCAL_MAX=%d", (int)dtype,
+             tuning->vector_width, dev->has_fp16, GOLU_REDUCE_LOCAL_MAX);
     char *source = NULL;
     golu_status status = golu_kernel_source(ctx, &source);
     if (status != GOLU_OK)

@@ -122,46 +122,52 @@ static golu_status resolve(golu_context *ctx, const golu_array_arg *a, cl_mem *r
 golu_status golu_validate_arrays(golu_context *ctx, golu_array_arg *arrays, int count,
                                  golu_dtype dtype, uint64_t n)
 {
-    uint64_t esize = golu_dtype_size(dtype);
-    cl_mem roots[4];
-    uint64_t begin[4], end[4];
+    cl_mem roots[GOLU_LAUNCH_MAX_ARRAYS];
+    uint64_t begin[GOLU_LAUNCH_MAX_ARRAYS], end[GOLU_LAUNCH_MAX_ARRAYS];
     for (int i = 0; i < count; i++) {
         golu_array_arg *a = &arrays[i];
-        if (a->offset > UINT64_MAX - n || (a->offset + n) > UINT64_MAX / esize)
+        uint64_t esize = a->elem_size ? a->elem_size : golu_dtype_size(dtype);
+        uint64_t len = a->length ? a->length : n;
+        const char *what = a->length ? "length" : "n";
+        if (a->offset > UINT64_MAX - len || (a->offset + len) > UINT64_MAX / esize)
             return golu_fail(ctx, GOLU_ERROR_SIZE_OVERFLOW,
-                             "%s: (offset %llu + n %llu) * %llu bytes overflows 64 bits", a->name,
-                             (unsigned long long)a->offset, (unsigned long long)n,
+                             "%s: (offset %llu + %s %llu) * %llu bytes overflows 64 bits", a->name,
+                             (unsigned long long)a->offset, what, (unsigned long long)len,
                              (unsigned long long)esize);
         size_t size = 0, origin = 0;
         uint64_t address = 0;
         golu_status status = resolve(ctx, a, &roots[i], &origin, &size, &address);
         if (status != GOLU_OK)
             return status;
-        uint64_t need = (a->offset + n) * esize;
+        uint64_t need = (a->offset + len) * esize;
         if (need > size)
             return golu_fail(ctx, GOLU_ERROR_BUFFER_TOO_SMALL,
-                             "%s: buffer of %llu bytes is smaller than (offset %llu + n %llu) * %llu bytes",
+                             "%s: buffer of %llu bytes is smaller than (offset %llu + %s %llu) * %llu bytes",
                              a->name, (unsigned long long)size, (unsigned long long)a->offset,
-                             (unsigned long long)n, (unsigned long long)esize);
+                             what, (unsigned long long)len, (unsigned long long)esize);
         a->address = address + a->offset * esize;
         begin[i] = origin + a->offset * esize;
-        end[i] = begin[i] + n * esize;
+        end[i] = begin[i] + len * esize;
     }
-    /* An output may be exactly an input (in-place), or disjoint from it; nothing in between. */
+    /* An output may be exactly an input (in-place, unless it is exclusive), or disjoint from it;
+     * nothing in between. Empty ranges overlap nothing. */
     for (int o = 0; o < count; o++) {
-        if (!arrays[o].is_output || n == 0)
+        if (!arrays[o].is_output || begin[o] == end[o])
             continue;
         for (int i = 0; i < count; i++) {
-            if (i == o || roots[i] != roots[o])
+            if (i == o || roots[i] != roots[o] || begin[i] == end[i])
                 continue;
-            int exact = begin[i] == begin[o];
+            int exact = begin[i] == begin[o] && !arrays[o].exclusive && !arrays[i].exclusive;
             int disjoint = end[i] <= begin[o] || end[o] <= begin[i];
             if (!exact && !disjoint)
                 return golu_fail(ctx, GOLU_ERROR_OVERLAP,
-                                 "%s overlaps %s without being exactly in-place (bytes [%llu, %llu) and [%llu, %llu) of one buffer)",
-                                 arrays[o].name, arrays[i].name, (unsigned long long)begin[o],
-                                 (unsigned long long)end[o], (unsigned long long)begin[i],
-                                 (unsigned long long)end[i]);
+                                 "%s overlaps %s%s (bytes [%llu, %llu) and [%llu, %llu) of one buffer)",
+                                 arrays[o].name, arrays[i].name,
+                                 arrays[o].exclusive || arrays[i].exclusive
+                                     ? ""
+                                     : " without being exactly in-place",
+                                 (unsigned long long)begin[o], (unsigned long long)end[o],
+                                 (unsigned long long)begin[i], (unsigned long long)end[i]);
         }
     }
     return GOLU_OK;

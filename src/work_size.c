@@ -17,6 +17,8 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
 
     /* Keep every launch within the kernel's own limit and the device's per-dimension limit. */
     size_t local = tuning->local_size;
+    if (slot->shape != GOLU_SHAPE_GRID && local > GOLU_REDUCE_LOCAL_MAX)
+        local = GOLU_REDUCE_LOCAL_MAX; /* the kernel's local-memory tree holds no more */
     size_t device_max = GOLU_FAULT_DEVICE_MAX_WORK_GROUP(dev->max_work_group_size);
     if (local > device_max)
         local = device_max;
@@ -32,8 +34,17 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     slot->group_size_for_global = local;
     slot->runtime_local = 0;
     size_t cus = dev->compute_units ? dev->compute_units : 1;
-    slot->max_groups = cus * tuning->groups_per_compute_unit;
+    slot->max_groups = slot->shape == GOLU_SHAPE_SINGLE_GROUP ? 1 : cus * tuning->groups_per_compute_unit;
     return GOLU_OK;
+}
+
+uint64_t golu_work_groups_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw)
+{
+    size_t sizing = slot->group_size_for_global;
+    uint64_t groups = (n / vw + sizing - 1) / sizing;
+    if (groups > slot->max_groups)
+        groups = slot->max_groups;
+    return groups ? groups : 1;
 }
 
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
@@ -41,6 +52,12 @@ void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, s
 {
     /* After a fallback to smaller groups the global size stays what the chosen size gave, so
      * the grid still covers the device; it remains a multiple of the (power-of-2 divided) local. */
+    if (slot->shape != GOLU_SHAPE_GRID) {
+        /* One partial per work-group: their number stays whatever local size a fallback uses. */
+        *local = slot->local_size;
+        *global = (size_t)golu_work_groups_for(slot, n, vw) * slot->local_size;
+        return;
+    }
     size_t sizing = slot->group_size_for_global;
     uint64_t vectors = n / vw;
     uint64_t groups = (vectors + sizing - 1) / sizing;
