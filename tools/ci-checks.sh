@@ -10,6 +10,11 @@
 #             out-of-bounds access, uninitialised value, data race or OpenCL API error it reports
 #   valgrind  memcheck over host-side tests on PoCL with GOLU_TEST_QUICK=1: fails on any memory
 #             error not in tests/sanitizers/valgrind.supp, and on any definite leak from libgolu
+#   install   meson install (prefix /usr) into build-ci-install/install-check/stage, then uses the
+#             staged files as an integrator would: examples/minimal_host.c through pkg-config,
+#             linked shared and static; examples/events_chain.c through CMake's
+#             find_package(golu); a Meson project with libgolu as a subproject; and checks the
+#             installed file list, the soname, the exports, golu-bench and its manual page
 #   fuzz      every libFuzzer target of tests/fuzz for GOLU_CI_FUZZ_SECONDS (default 45) each,
 #             through tools/fuzz.sh (clang-14, ASan + UBSan): fails on any crash, leak, timeout or
 #             failed audit; the reproducer stays in build-ci-fuzz/fuzz-out/<target>/
@@ -185,6 +190,246 @@ stage_fuzz() {
     GOLU_FUZZ_BUILD=build-ci-fuzz tools/fuzz.sh "${GOLU_CI_FUZZ_SECONDS:-45}"
 }
 
+# ---- install: the installed files, used the three ways README's "Use it in your build" shows.
+# The install_* functions read $root, $out (the stage's scratch folder), $stage (the DESTDIR),
+# $libdir (the staged libdir, relative to $stage), $lib ($stage/$libdir), $version and $major;
+# each says what it checks and returns 1 at its first failure.
+
+fail() {
+    echo "ci-checks: install: $*" >&2
+    return 1
+}
+
+# run_logged LOG COMMAND...: runs COMMAND with its output in LOG, shown when it fails.
+run_logged() {
+    log=$1
+    shift
+    "$@" >"$log" 2>&1 && return 0
+    cat "$log" >&2
+    fail "failed: $*"
+}
+
+# check_minimal_host LIBPATH PROGRAM: runs a build of examples/minimal_host.c (LD_LIBRARY_PATH
+# LIBPATH) and checks its five lines (x, then y and dy/dx to 6 decimals) against the formula in
+# double precision.
+check_minimal_host() {
+    if ! LD_LIBRARY_PATH=$1 "$2" >"$2.out" 2>&1; then
+        cat "$2.out" >&2
+        fail "$2 exited with an error"
+        return 1
+    fi
+    awk 'function abs(v) { return v < 0 ? -v : v }
+        { print }
+        /^x=/ {
+            line = $0
+            gsub(/[a-z\/]+=/, " ", line)
+            split(line, v, " ")
+            e = exp(-v[1])
+            if (abs(v[2] - v[1] * exp(-e)) > 2e-6 || abs(v[3] - exp(-e) * (1 + v[1] * e)) > 2e-6) {
+                print "    ^ differs from the formula"
+                bad++
+            }
+            n++
+        }
+        END { exit !(n == 5 && bad == 0) }' "$2.out" >"$2.checked" && return 0
+    cat "$2.checked" >&2
+    fail "$2: not the five values of the formula"
+}
+
+# uses_staged_lib LIBPATH PROGRAM: with LD_LIBRARY_PATH LIBPATH (may be empty), the dynamic loader
+# resolves PROGRAM's libgolu.so.N into the stage.
+uses_staged_lib() {
+    LD_LIBRARY_PATH=$1 ldd "$2" | grep -q "libgolu\.so\.$major => $lib/" && return 0
+    LD_LIBRARY_PATH=$1 ldd "$2" >&2
+    fail "$2 does not load the staged libgolu.so.$major"
+}
+
+# links_no_shared_golu PROGRAM: a static link left no libgolu.so behind.
+links_no_shared_golu() {
+    if readelf -d "$1" | grep -q 'NEEDED.*libgolu'; then
+        fail "$1 was to link libgolu.a but needs libgolu.so"
+    fi
+}
+
+# (d) What meson install puts where; the shared library's soname and exports; golu-bench and its
+# manual page.
+install_files() {
+    echo "install: the staged files, golu-bench and its manual page"
+    printf '%s\n' usr/bin/golu-bench usr/include/golu.h usr/share/man/man1/golu-bench.1 \
+        "$libdir/libgolu.so" "$libdir/libgolu.so.$major" "$libdir/libgolu.so.$version" \
+        "$libdir/libgolu.a" "$libdir/pkgconfig/golu.pc" \
+        "$libdir/cmake/golu/goluConfig.cmake" "$libdir/cmake/golu/goluConfigVersion.cmake" |
+        sort >"$out/files.expected"
+    (cd "$stage" && find . ! -type d | sed 's|^\./||' | sort) >"$out/files.found"
+    if ! diff -u "$out/files.expected" "$out/files.found" >&2; then
+        fail "the installed files differ from the expected list (-expected +found)"
+        return 1
+    fi
+    if [ "$(readlink "$lib/libgolu.so")" != "libgolu.so.$major" ] ||
+        [ "$(readlink "$lib/libgolu.so.$major")" != "libgolu.so.$version" ]; then
+        fail "not libgolu.so -> libgolu.so.$major -> libgolu.so.$version"
+        return 1
+    fi
+    readelf -d "$lib/libgolu.so.$version" | grep -q "(SONAME).*\[libgolu\.so\.$major\]" ||
+        { fail "the soname of libgolu.so.$version is not libgolu.so.$major"; return 1; }
+    # Hidden visibility: the library exports its API (golu_*) and nothing else.
+    nm -D --defined-only "$lib/libgolu.so.$version" >"$out/exports.txt" || return 1
+    others=$(awk '$3 !~ /^golu_/ { print $3 }' "$out/exports.txt")
+    [ -z "$others" ] || { fail "libgolu.so exports symbols outside the API: $others"; return 1; }
+    grep -q ' golu_forward_host$' "$out/exports.txt" ||
+        { fail "libgolu.so does not export golu_forward_host"; return 1; }
+    ar t "$lib/libgolu.a" | grep -q '^context\.c\.o$' ||
+        { fail "libgolu.a does not hold the library's objects"; return 1; }
+
+    # The installed golu-bench, on the staged library: its version, then a verified run.
+    bench=$stage/usr/bin/golu-bench
+    uses_staged_lib "$lib" "$bench" || return 1
+    LD_LIBRARY_PATH=$lib "$bench" --version >"$out/version.txt" 2>&1
+    grep -q "^golu-bench $version (libgolu $version)$" "$out/version.txt" ||
+        { cat "$out/version.txt" >&2; fail "golu-bench --version does not say $version"; return 1; }
+    run_logged "$out/golu-bench.log" env LD_LIBRARY_PATH="$lib" "$bench" --check --sizes 4099 \
+        --dtype f32,bf16 --reps 2 --warmup 1 || return 1
+
+    # The manual page: groff has nothing to warn about at two widths, and the page names every
+    # option that golu-bench --help names.
+    page=$stage/usr/share/man/man1/golu-bench.1
+    for width in 80 100; do
+        warnings=$(groff -man -Tutf8 -ww -z -rLL="${width}n" -rLT="${width}n" "$page" 2>&1)
+        [ -z "$warnings" ] || { fail "groff warns about golu-bench.1: $warnings"; return 1; }
+    done
+    LD_LIBRARY_PATH=$lib "$bench" --help >"$out/help.txt" || { fail "golu-bench --help failed"; return 1; }
+    sed 's/\\-/-/g' "$page" >"$out/golu-bench.1.txt"
+    missing=""
+    grep -o -- '--[a-z0-9][a-z0-9-]*' "$out/help.txt" | sort -u >"$out/help-options.txt"
+    while read -r opt; do
+        grep -q -F -w -- "$opt" "$out/golu-bench.1.txt" || missing="$missing $opt"
+    done <"$out/help-options.txt"
+    [ -z "$missing" ] || fail "golu-bench.1 lacks options that golu-bench --help names:$missing"
+}
+
+# (a) examples/minimal_host.c through the staged golu.pc: linked to libgolu.so (run with
+# LD_LIBRARY_PATH on the staged libdir), then to libgolu.a with pkg-config --static's flags.
+install_pkgconfig() {
+    echo "install: pkg-config, linked shared and static"
+    pc() { PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage pkg-config "$@"; }
+    [ "$(pc --path golu)" = "$lib/pkgconfig/golu.pc" ] ||
+        { fail "pkg-config does not read the staged golu.pc"; return 1; }
+    if ! { cflags=$(pc --cflags golu) && libs=$(pc --libs golu) &&
+        static_libs=$(pc --static --libs golu); }; then
+        fail "pkg-config failed"
+        return 1
+    fi
+    echo "    --cflags: $cflags"
+    echo "    --libs: $libs"
+    echo "    --static --libs: $static_libs"
+    case " $static_libs " in
+    *" -lm "*) ;;
+    *) fail "pkg-config --static --libs golu lacks libgolu's private -lm"; return 1 ;;
+    esac
+    src=$root/examples/minimal_host.c
+    # shellcheck disable=SC2086 # the flags are words
+    run_logged "$out/cc-shared.log" cc -std=c11 -Wall -Wextra -Werror $cflags "$src" \
+        -o "$out/minimal_shared" $libs || return 1
+    uses_staged_lib "$lib" "$out/minimal_shared" || return 1
+    check_minimal_host "$lib" "$out/minimal_shared" || return 1
+    echo "    minimal_host on libgolu.so: ok"
+    # README's static line: -l:libgolu.a takes the archive even where libgolu.so sits beside it;
+    # libOpenCL (the ICD loader) stays shared.
+    static_libs=$(printf '%s\n' "$static_libs" | sed 's/-lgolu/-l:libgolu.a/')
+    # shellcheck disable=SC2086
+    run_logged "$out/cc-static.log" cc -std=c11 -Wall -Wextra -Werror $cflags "$src" \
+        -o "$out/minimal_static" $static_libs || return 1
+    links_no_shared_golu "$out/minimal_static" || return 1
+    check_minimal_host "" "$out/minimal_static" || return 1
+    echo "    minimal_host on libgolu.a: ok"
+}
+
+# (b) examples/events_chain.c through CMake: find_package(golu <version> CONFIG REQUIRED) with
+# CMAKE_PREFIX_PATH on the stage, linked to golu::golu and to golu::golu_static (tests/install);
+# then a request for the next major version, which goluConfigVersion.cmake must refuse.
+install_cmake() {
+    echo "install: CMake, find_package(golu $version CONFIG REQUIRED)"
+    cm=$out/cmake
+    run_logged "$out/cmake-configure.log" cmake -S "$root/tests/install" -B "$cm" -G Ninja \
+        -DCMAKE_PREFIX_PATH="$stage/usr" -DGOLU_VERSION="$version" || return 1
+    if ! grep -q "golu $version from $lib/cmake/golu" "$out/cmake-configure.log"; then
+        cat "$out/cmake-configure.log" >&2
+        fail "CMake did not take golu from the stage"
+        return 1
+    fi
+    run_logged "$out/cmake-build.log" cmake --build "$cm" || return 1
+    uses_staged_lib "" "$cm/events_chain" || return 1
+    links_no_shared_golu "$cm/events_chain_static" || return 1
+    for exe in events_chain events_chain_static; do
+        run_logged "$out/$exe.log" "$cm/$exe" || return 1
+        echo "    $exe: ok"
+    done
+    next=$((major + 1)).0
+    if cmake -S "$root/tests/install" -B "$out/cmake-next-major" -G Ninja \
+        -DCMAKE_PREFIX_PATH="$stage/usr" -DGOLU_VERSION="$next" >"$out/cmake-next-major.log" 2>&1; then
+        fail "find_package(golu $next) accepted golu $version"
+        return 1
+    fi
+    if ! grep -q "goluConfig.cmake, version: $version" "$out/cmake-next-major.log"; then
+        cat "$out/cmake-next-major.log" >&2
+        fail "find_package(golu $next) failed, but not on the version"
+        return 1
+    fi
+    echo "    find_package(golu $next): refused, as it should be"
+}
+
+# (c) A Meson project with this source tree as its subprojects/golu (a symlink), through
+# dependency('golu', fallback : 'golu') and subproject('golu').get_variable('golu_dep')
+# (tests/install/meson-subproject); --force-fallback-for: never a libgolu installed on this machine.
+install_subproject() {
+    echo "install: Meson, libgolu as a subproject"
+    sub=$out/meson-subproject
+    if ! { cp -R "$root/tests/install/meson-subproject" "$sub" && mkdir "$sub/subprojects" &&
+        ln -s "$root" "$sub/subprojects/golu"; }; then
+        fail "cannot lay out $sub"
+        return 1
+    fi
+    run_logged "$out/subproject-setup.log" meson setup --force-fallback-for=golu "$sub/build" \
+        "$sub" || return 1
+    run_logged "$out/subproject-build.log" meson compile -C "$sub/build" check_dependency \
+        check_variable || return 1
+    for exe in check_dependency check_variable; do
+        if ! ldd "$sub/build/$exe" | grep -q "libgolu\.so\.$major => $sub/build/subprojects/golu/"; then
+            ldd "$sub/build/$exe" >&2
+            fail "$exe does not load the subproject's libgolu"
+            return 1
+        fi
+        run_logged "$out/$exe.log" "$sub/build/$exe" || return 1
+        echo "    $exe: $(tail -n 1 "$out/$exe.log")"
+    done
+}
+
+stage_install() {
+    b=build-ci-install
+    setup "$b" --prefix=/usr -Dtests=disabled || return 1
+    out=$root/$b/install-check
+    stage=$out/stage
+    rm -rf "$out"
+    mkdir -p "$out" || return 1
+    meson install -C "$b" --no-rebuild --quiet --destdir "$stage" || return 1
+    version=$(meson introspect "$b" --projectinfo |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])') || return 1
+    libdir=$(meson introspect "$b" --buildoptions |
+        python3 -c 'import json, sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "libdir"))') ||
+        return 1
+    case $libdir in
+    /*) libdir=${libdir#/} ;;
+    *) libdir=usr/$libdir ;;
+    esac
+    lib=$stage/$libdir
+    major=${version%%.*}
+    # The programs' compiled kernels stay in the build folder, shared by this stage's runs.
+    GOLU_CACHE_DIR=$root/$b/golu-cache
+    POCL_CACHE_DIR=$root/$b/pocl-cache
+    export GOLU_CACHE_DIR POCL_CACHE_DIR
+    install_files && install_pkgconfig && install_cmake && install_subproject
+}
+
 case ${1-} in
 --wrap-oclgrind)
     shift
@@ -197,14 +442,14 @@ case ${1-} in
 esac
 
 cd "$root" || exit 1
-stages=${*:-werror asan oclgrind valgrind fuzz}
+stages=${*:-werror asan oclgrind valgrind install fuzz}
 summary=""
 failed=0
 for s in $stages; do
     case $s in
-    werror | asan | oclgrind | valgrind | fuzz) ;;
+    werror | asan | oclgrind | valgrind | install | fuzz) ;;
     *)
-        echo "ci-checks: unknown stage '$s' (werror, asan, oclgrind, valgrind, fuzz)" >&2
+        echo "ci-checks: unknown stage '$s' (werror, asan, oclgrind, valgrind, install, fuzz)" >&2
         exit 2
         ;;
     esac

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # clang-14 and libclang-rt-14-dev: tools/fuzz.sh (CI's stage fuzz). On Debian 12 the libFuzzer and
 # sanitizer runtimes of clang 14 (libclang_rt.fuzzer-x86_64.a, libclang_rt.asan-x86_64.a) are in
 # libclang-rt-14-dev, which clang-14 only recommends (through libclang-common-14-dev).
-packages="gcc pkg-config meson ninja-build python3 ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd libcmocka-dev libmpfr-dev oclgrind valgrind clang-14 libclang-rt-14-dev"
+# cmake: goluConfigVersion.cmake (Meson's cmake module copies CMake's template) and CI's stage
+# install, as is groff-base (its check of golu-bench's manual page).
+packages="gcc pkg-config meson ninja-build python3 ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd libcmocka-dev libmpfr-dev oclgrind valgrind clang-14 libclang-rt-14-dev cmake groff-base"
 
 if [ "$(id -u)" -eq 0 ]; then
     sudo=""
