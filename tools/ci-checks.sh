@@ -13,8 +13,8 @@
 #   install   meson install (prefix /usr) into build-ci-install/install-check/stage, then uses the
 #             staged files as an integrator would: examples/minimal_host.c through pkg-config,
 #             linked shared and static; examples/events_chain.c through CMake's
-#             find_package(golu); a Meson project with libgolu as a subproject; and checks the
-#             installed file list, the soname, the exports, golu-bench and its manual page
+#             find_package(golu); a Meson project with libgolu as a subproject and installed; and
+#             checks the installed file list, the soname, the exports, golu-bench and its manual page
 #   fuzz      every libFuzzer target of tests/fuzz for GOLU_CI_FUZZ_SECONDS (default 45) each,
 #             through tools/fuzz.sh (clang-14, ASan + UBSan): fails on any crash, leak, timeout or
 #             failed audit; the reproducer stays in build-ci-fuzz/fuzz-out/<target>/
@@ -378,11 +378,12 @@ install_cmake() {
     echo "    find_package(golu $next): refused, as it should be"
 }
 
-# (c) A Meson project with this source tree as its subprojects/golu (a symlink), through
-# dependency('golu', fallback : 'golu') and subproject('golu').get_variable('golu_dep')
-# (tests/install/meson-subproject); --force-fallback-for: never a libgolu installed on this machine.
-install_subproject() {
-    echo "install: Meson, libgolu as a subproject"
+# (c) A Meson project (tests/install/meson-subproject) with this source tree as its
+# subprojects/golu (a symlink): with --force-fallback-for=golu it builds libgolu as a subproject,
+# through dependency('golu', fallback : 'golu') and subproject('golu').get_variable('golu_dep');
+# then, with PKG_CONFIG_PATH on the stage, the same dependency() takes the installed libgolu.
+install_meson() {
+    echo "install: Meson, libgolu as a subproject, then installed"
     sub=$out/meson-subproject
     if ! { cp -R "$root/tests/install/meson-subproject" "$sub" && mkdir "$sub/subprojects" &&
         ln -s "$root" "$sub/subprojects/golu"; }; then
@@ -400,8 +401,18 @@ install_subproject() {
             return 1
         fi
         run_logged "$out/$exe.log" "$sub/build/$exe" || return 1
-        echo "    $exe: $(tail -n 1 "$out/$exe.log")"
+        echo "    subproject, $exe: $(tail -n 1 "$out/$exe.log")"
     done
+    run_logged "$out/installed-setup.log" env PKG_CONFIG_PATH="$lib/pkgconfig" \
+        PKG_CONFIG_SYSROOT_DIR="$stage" meson setup "$sub/build-installed" "$sub" || return 1
+    grep -q "Run-time dependency golu found: YES $version" "$out/installed-setup.log" ||
+        { cat "$out/installed-setup.log" >&2; fail "Meson did not find the staged golu.pc"; return 1; }
+    run_logged "$out/installed-build.log" meson compile -C "$sub/build-installed" check_dependency ||
+        return 1
+    uses_staged_lib "$lib" "$sub/build-installed/check_dependency" || return 1
+    run_logged "$out/installed-check.log" env LD_LIBRARY_PATH="$lib" \
+        "$sub/build-installed/check_dependency" || return 1
+    echo "    installed, check_dependency: $(tail -n 1 "$out/installed-check.log")"
 }
 
 stage_install() {
@@ -427,7 +438,7 @@ stage_install() {
     GOLU_CACHE_DIR=$root/$b/golu-cache
     POCL_CACHE_DIR=$root/$b/pocl-cache
     export GOLU_CACHE_DIR POCL_CACHE_DIR
-    install_files && install_pkgconfig && install_cmake && install_subproject
+    install_files && install_pkgconfig && install_cmake && install_meson
 }
 
 case ${1-} in
