@@ -432,13 +432,25 @@ GOLU_API golu_status golu_enqueue_backward_blend(golu_context *ctx, cl_command_q
  *  and, when `dx` is not NULL, dx exactly as golu_enqueue_backward_blend() (same s and t).
  *  `dparams` : a buffer of at least dparams_offset + 3 elements of the accumulation type:
  *              cl_float for f32, f16 and bf16; cl_double for f64 (offset counts those elements).
- *              It must not overlap dy, x or dx.
+ *              It must not overlap dy, x or dx at all (GOLU_ERROR_OVERLAP; a buffer too small
+ *              for offset + 3 is GOLU_ERROR_BUFFER_TOO_SMALL). dx NULL: only the sums.
  *  Summation: per work-item compensated sums, then a work-group tree and a fixed-order final pass,
  *  in the accumulation type: the result is bit-identical from run to run on one device for the
- *  same n and buffers; it may differ in the last bits between devices. Accuracy: each sum within
- *  1e-5 (f32) of sum_i |term_i| relative to the double-precision reference (tested at n = 10^6).
- *  Work: the call may allocate a scratch buffer in the context for its partial sums (released
- *  with the command); GOLU_ERROR_OPENCL if that fails.
+ *  same n and buffers (the number of work-groups is fixed by n and the device); it may differ in
+ *  the last bits between devices. Accuracy: each sum within 1e-5 (f32, f16, bf16) or 1e-12 (f64)
+ *  of sum_i |term_i| relative to the long-double reference (tested at n = 10^6 on PoCL, where
+ *  f32 is within about 3e-10 and f64 within 1e-18).
+ *  Special values: NaN in x or dy makes all three sums NaN. For finite x and dy no term is NaN
+ *  or infinite (with beta > 0; with beta = 0 the beta term dy*alpha*x*exp(-gamma*x) overflows to
+ *  +-inf where exp(-gamma*x) leaves the accumulation type's range, as its true value does). At
+ *  x = -inf every term is 0 (the limits); at x = +inf dy/dalpha = x is infinite, so dparams[0]
+ *  gets dy * inf (+-inf, NaN where dy = 0, as IEEE gives) and the other two 0. alpha = 0 (beta =
+ *  0) makes the beta and gamma (the gamma) terms exactly 0.
+ *  Work: two kernels on `queue` (the second sums the first's partials; `event` is the second's,
+ *  complete when dx and dparams are written) and a scratch buffer of 3 accumulation-type
+ *  elements per work-group, made for the call and released once the commands finish;
+ *  GOLU_ERROR_OPENCL if it cannot be made. Should the second enqueue fail (an OpenCL error, not
+ *  an argument), the first, which writes dx, is already enqueued.
  *  n == 0: the sums are 0, so dparams becomes t * dparams (a kernel is still enqueued when t != 1).
  *  Errors: as golu_enqueue_backward(), plus GOLU_ERROR_NULL_ARGUMENT for dparams. */
 GOLU_API golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue queue,

@@ -16,7 +16,10 @@ typedef enum {
     GOLU_KERNEL_FORWARD_ALIGNED = 1,
     GOLU_KERNEL_BACKWARD = 2,
     GOLU_KERNEL_BACKWARD_ALIGNED = 3,
-    GOLU_KERNEL_COUNT = 4
+    GOLU_KERNEL_BACKWARD_PARAMS = 4,         /* cl/golu_params.cl: dx and per-group partial sums */
+    GOLU_KERNEL_BACKWARD_PARAMS_ALIGNED = 5,
+    GOLU_KERNEL_PARAMS_FINISH = 6,           /* the partials' fixed-order sum into dparams */
+    GOLU_KERNEL_COUNT = 7
 } golu_kernel_id;
 
 extern const char *const golu_kernel_names[GOLU_KERNEL_COUNT];
@@ -29,6 +32,8 @@ typedef enum {
                               n and the device (not by the local size), never the runtime's choice */
     GOLU_SHAPE_SINGLE_GROUP = 2 /* as REDUCE, with exactly one work-group */
 } golu_kernel_shape;
+
+extern const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT];
 
 /* Work-items per work-group of a reduction at most: the size of its local-memory tree, passed to
  * the program as -DGOLU_REDUCE_LOCAL_MAX. */

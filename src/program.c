@@ -9,7 +9,21 @@
 #include <string.h>
 
 const char *const golu_kernel_names[GOLU_KERNEL_COUNT] = {
-    "golu_forward", "golu_forward_aligned", "golu_backward", "golu_backward_aligned"};
+    [GOLU_KERNEL_FORWARD] = "golu_forward",
+    [GOLU_KERNEL_FORWARD_ALIGNED] = "golu_forward_aligned",
+    [GOLU_KERNEL_BACKWARD] = "golu_backward",
+    [GOLU_KERNEL_BACKWARD_ALIGNED] = "golu_backward_aligned",
+    [GOLU_KERNEL_BACKWARD_PARAMS] = "golu_backward_params",
+    [GOLU_KERNEL_BACKWARD_PARAMS_ALIGNED] = "golu_backward_params_aligned",
+    [GOLU_KERNEL_PARAMS_FINISH] = "golu_params_finish",
+};
+
+/* Kernels not named here are GOLU_SHAPE_GRID. */
+const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT] = {
+    [GOLU_KERNEL_BACKWARD_PARAMS] = GOLU_SHAPE_REDUCE,
+    [GOLU_KERNEL_BACKWARD_PARAMS_ALIGNED] = GOLU_SHAPE_REDUCE,
+    [GOLU_KERNEL_PARAMS_FINISH] = GOLU_SHAPE_SINGLE_GROUP,
+};
 
 static void append_build_log(golu_context *ctx, cl_program program, cl_device_id device)
 {
@@ -64,6 +78,7 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_
                                golu_kernel_names[k], golu_cl_error_name(err), (int)err);
             break;
         }
+        ks->shape = golu_kernel_shapes[k];
         status = golu_work_size_init(ctx, dev, tuning, ks);
     }
     if (status != GOLU_OK) {

@@ -811,9 +811,12 @@ static void test_kernel_dir_errors(void **state)
     assert_int_equal(golu_prepare(c, GOLU_F16), GOLU_ERROR_KERNEL_SOURCE);
     golu_context_destroy(c);
 
-    static const char *names[] = {"golu_common.cl", "golu_forward.cl", "golu_backward.cl"};
+    /* every file of the program (cl/meson.build), so that the build itself fails */
+    static const char *names[] = {"golu_common.cl", "golu_forward.cl", "golu_backward.cl",
+                                  "golu_params.cl"};
+    const int num_names = (int)(sizeof names / sizeof names[0]);
     char path[sizeof dir + 32];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < num_names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         FILE *f = fopen(path, "w");
         assert_non_null(f);
@@ -838,7 +841,7 @@ static void test_kernel_dir_errors(void **state)
     } else {
         unsetenv("GOLU_KERNEL_DIR");
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < num_names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         remove(path);
     }

@@ -51,6 +51,42 @@ long double golu_ref_derivative(long double x, double alpha, double beta, double
     return d;
 }
 
+/* exp(v) with the same limits as above: +inf and 0 beyond REF_EXP_LIMIT. */
+static long double ref_exp(long double v)
+{
+    return v > REF_EXP_LIMIT ? (long double)INFINITY : v < -REF_EXP_LIMIT ? 0.0L : expl(v);
+}
+
+/* a * b where b == 0 means a factor that vanished at a limit: 0 (with the product's sign), also
+ * for infinite a. */
+static long double times_vanishing(long double a, long double b)
+{
+    return b == 0.0L ? copysignl(0.0L, a) * b : a * b;
+}
+
+void golu_ref_param_derivatives(long double x, double alpha, double beta, double gamma,
+                                long double d[3])
+{
+    if (isnan(x)) {
+        d[0] = d[1] = d[2] = x;
+        return;
+    }
+    long double u = -(long double)gamma * x;
+    if (isnan(u)) /* gamma == 0 and x = +-inf: e = 1 */
+        u = 0.0L;
+    long double e = ref_exp(u);
+    long double z = beta == 0.0 ? 0.0L : (long double)beta * e;
+    long double g = ref_exp(-z);
+    /* e * g = exp(u - z), 0 where z is infinite (e overflowed, the gate vanished before) */
+    long double eg = isinf(z) ? 0.0L : ref_exp(u - z);
+    long double xeg = times_vanishing(x, eg);
+    d[0] = times_vanishing(x, g);
+    d[1] = alpha == 0.0 ? 0.0L : -(long double)alpha * xeg;
+    d[2] = (alpha == 0.0 || beta == 0.0) ? 0.0L
+                                         : (long double)alpha * (long double)beta *
+                                               times_vanishing(x, xeg);
+}
+
 float golu_f16_to_float(uint16_t h)
 {
     uint32_t sign = (uint32_t)(h >> 15) << 31;

@@ -18,6 +18,16 @@ long double golu_ref_derivative(long double x, double alpha, double beta, double
 void golu_ref_both(long double x, double alpha, double beta, double gamma, long double *forward,
                    long double *derivative);
 
+/* The derivatives of GoLU with respect to its parameters at x, in long double: with
+ * e = exp(-gamma*x) and g = exp(-beta*e),
+ *     d[0] = dGoLU/dalpha = x*g,   d[1] = dGoLU/dbeta = -alpha*x*e*g,
+ *     d[2] = dGoLU/dgamma = alpha*beta*x*x*e*g.
+ * No 0 * inf: where e overflows the gate vanishes first (beta > 0), so e*g is 0; at x = -inf all
+ * three are 0 and at x = +inf d[0] = +inf and d[1] = d[2] = 0 (beta, gamma > 0: the limits);
+ * alpha = 0 makes d[1] and d[2] 0, beta = 0 makes d[2] 0. NaN in gives NaN in all three. */
+void golu_ref_param_derivatives(long double x, double alpha, double beta, double gamma,
+                                long double d[3]);
+
 /* Conversions, all round-to-nearest-even, NaN kept NaN, +-inf kept. */
 float golu_f16_to_float(uint16_t h);
 uint16_t golu_double_to_f16(double v);
