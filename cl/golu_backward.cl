@@ -10,10 +10,11 @@
 
 /* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate. */
 
-#define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV)                                                  \
+/* Variants as in the forward family: plain, and blending (dx = s * gradient + t * dx). */
+#define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV, EXTRA_ARGS, OUT)                                 \
     __kernel void NAME(__global const storage_t *dy, ulong dy_off, __global const storage_t *x,     \
                        ulong x_off, __global storage_t *dx, ulong dx_off, ulong n, real alpha,     \
-                       real beta, real gamma)                                                      \
+                       real beta, real gamma EXTRA_ARGS)                                           \
     {                                                                                              \
         __global const storage_t *dyp = dy + dy_off;                                               \
         __global const storage_t *xp = x + x_off;                                                  \
@@ -22,14 +23,19 @@
         const ulong gid = get_global_id(0);                                                        \
         const ulong stride = get_global_size(0);                                                   \
         for (ulong i = gid; i < nvec; i += stride)                                                 \
-            STOREV(dxp, i, golu_backward_value(LOADV(xp, i), LOADV(dyp, i), alpha, beta, gamma));  \
+            STOREV(dxp, i,                                                                         \
+                   OUT(golu_backward_value(LOADV(xp, i), LOADV(dyp, i), alpha, beta, gamma),       \
+                       LOADV(dxp, i)));                                                            \
         if (gid < n - nvec * GOLU_VW) {                                                            \
             const ulong k = nvec * GOLU_VW + gid;                                                  \
             realV v = golu_backward_value((realV)(GOLU_LOAD1(xp, k)), (realV)(GOLU_LOAD1(dyp, k)), \
                                           alpha, beta, gamma);                                     \
-            GOLU_STORE1(dxp, k, GOLU_LANE0(v));                                                    \
+            GOLU_STORE1(dxp, k, GOLU_LANE0(OUT(v, GOLU_LOAD1(dxp, k))));                           \
         }                                                                                          \
     }
 
-GOLU_BACKWARD_KERNEL(golu_backward_aligned, GOLU_LOAD_ALIGNED, GOLU_STORE_ALIGNED)
-GOLU_BACKWARD_KERNEL(golu_backward, GOLU_LOAD, GOLU_STORE)
+GOLU_BACKWARD_KERNEL(golu_backward_aligned, GOLU_LOAD_ALIGNED, GOLU_STORE_ALIGNED, , GOLU_OUT_PLAIN)
+GOLU_BACKWARD_KERNEL(golu_backward, GOLU_LOAD, GOLU_STORE, , GOLU_OUT_PLAIN)
+GOLU_BACKWARD_KERNEL(golu_backward_blend_aligned, GOLU_LOAD_ALIGNED, GOLU_STORE_ALIGNED,
+                     GOLU_BLEND_ARGS, GOLU_OUT_BLEND)
+GOLU_BACKWARD_KERNEL(golu_backward_blend, GOLU_LOAD, GOLU_STORE, GOLU_BLEND_ARGS, GOLU_OUT_BLEND)

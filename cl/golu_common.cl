@@ -453,3 +453,19 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     return (alpha * fma(-g.u, g.w, g.t)) * dy;
 }
 #endif
+
+/* ---- blending: an output's s * value + t * (its previous contents) --------------------------- */
+/* One fma in the compute type; f16/bf16 are then rounded once by the store. OLD is an expression
+ * (the output's load) evaluated only when t != 0, so that with t == 0 the previous contents are
+ * never read: NaN or uninitialised memory there is harmless. s and t are kernel arguments, the same
+ * for every work-item: the branch is uniform. GOLU_BLEND takes realV values, GOLU_BLEND1 real. */
+#define GOLU_BLEND(v, OLD, s, t) \
+    ((t) == (real)0 ? (s) * (v) : fma((realV)(t), (realV)(OLD), (s) * (v)))
+#define GOLU_BLEND1(v, OLD, s, t) \
+    ((t) == (real)0 ? (s) * (v) : fma((real)(t), (real)(OLD), (s) * (v)))
+/* The kernel arguments of a blending variant, after the plain ones. */
+#define GOLU_BLEND_ARGS , real s, real t
+/* The OUT of a family's two variants: the value itself, or the value blended with the output's
+ * old contents (OLD is evaluated only when t != 0). */
+#define GOLU_OUT_PLAIN(v, OLD) (v)
+#define GOLU_OUT_BLEND(v, OLD) GOLU_BLEND((v), OLD, s, t)

@@ -19,7 +19,16 @@ typedef enum {
     GOLU_KERNEL_BACKWARD_PARAMS = 4,         /* cl/golu_params.cl: dx and per-group partial sums */
     GOLU_KERNEL_BACKWARD_PARAMS_ALIGNED = 5,
     GOLU_KERNEL_PARAMS_FINISH = 6,           /* the partials' fixed-order sum into dparams */
-    GOLU_KERNEL_COUNT = 7
+    GOLU_KERNEL_FORWARD_BLEND = 7,           /* y = s * GoLU(x) + t * y */
+    GOLU_KERNEL_FORWARD_BLEND_ALIGNED = 8,
+    GOLU_KERNEL_BACKWARD_BLEND = 9,          /* dx = s * gradient + t * dx */
+    GOLU_KERNEL_BACKWARD_BLEND_ALIGNED = 10,
+    GOLU_KERNEL_FORWARD_BIAS = 11,           /* cl/golu_bias.cl: y = s * GoLU(x + b) + t * y */
+    GOLU_KERNEL_FORWARD_BIAS_ALIGNED = 12,
+    GOLU_KERNEL_BACKWARD_BIAS = 13,          /* dx, and db's per-row-block partial column sums */
+    GOLU_KERNEL_BACKWARD_BIAS_ALIGNED = 14,
+    GOLU_KERNEL_BIAS_FINISH = 15,            /* the partials' fixed-order sum into db */
+    GOLU_KERNEL_COUNT = 16
 } golu_kernel_id;
 
 extern const char *const golu_kernel_names[GOLU_KERNEL_COUNT];
@@ -54,14 +63,19 @@ typedef struct {
 #define GOLU_LAUNCH_MAX_ARRAYS 6
 #define GOLU_LAUNCH_MAX_SCALARS 6
 
-/* The arguments of one enqueue, in kernel order: (mem, offset) per array, n, then the scalars
- * (alpha, beta, gamma, and any the kernel adds, such as blending's s and t). A NULL mem is passed
- * as a NULL buffer. scalar_count 0 means 3. */
+#define GOLU_LAUNCH_MAX_COUNTS 4
+
+/* The arguments of one enqueue, in kernel order: (mem, offset) per array, n, the further cl_ulong
+ * arguments in counts[] (such as the fused bias's cols), then the scalars (alpha, beta, gamma,
+ * and any the kernel adds, such as blending's s and t). A NULL mem is passed as a NULL buffer.
+ * scalar_count 0 means 3. The NDRange covers n elements, vw at a time. */
 typedef struct {
     int count;
     cl_mem mems[GOLU_LAUNCH_MAX_ARRAYS];
     cl_ulong offsets[GOLU_LAUNCH_MAX_ARRAYS];
     cl_ulong n;
+    int count_count;
+    cl_ulong counts[GOLU_LAUNCH_MAX_COUNTS];
     size_t scalar_size;
     int scalar_count;
     const void *scalars[GOLU_LAUNCH_MAX_SCALARS];
@@ -274,11 +288,57 @@ typedef struct {
 } golu_array_arg;
 
 golu_status golu_validate_params(golu_context *ctx, const golu_params *params);
+/* s and t of a golu_blend (NULL: {1, 0}): finite, and at most FLT_MAX for the float dtypes. */
+golu_status golu_validate_blend(golu_context *ctx, golu_dtype dtype, const golu_blend *blend);
 golu_status golu_validate_queue(golu_context *ctx, cl_command_queue queue, cl_uint *device_index);
 golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const cl_event *list);
 golu_status golu_validate_dtype(golu_context *ctx, const golu_device *dev, golu_dtype dtype);
 golu_status golu_validate_arrays(golu_context *ctx, golu_array_arg *arrays, int count,
                                  golu_dtype dtype, uint64_t n);
+
+/* ---- enqueue_common.c: what every enqueue call does the same way ---- */
+/* The checks of an enqueue call, in their fixed order: params, blend, wait list, queue (sets
+ * *device_index), dtype, arrays. Nothing is enqueued before they pass. */
+golu_status golu_validate_call(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
+                               const golu_params *params, const golu_blend *blend,
+                               cl_uint num_events, const cl_event *wait_list,
+                               golu_array_arg *arrays, int count, uint64_t n,
+                               cl_uint *device_index);
+/* A call with nothing to compute: a marker command for a requested event (NULL: nothing). */
+golu_status golu_empty_event(golu_context *ctx, cl_command_queue queue, cl_uint num_events,
+                             const cl_event *wait_list, cl_event *event);
+/* 1 when `blend` is NULL or {1, 0}: the plain kernels compute exactly that. */
+int golu_blend_is_plain(const golu_blend *blend);
+
+/* alpha, beta, gamma, s, t (indices GOLU_SCALAR_*) in the kernel's scalar type: float, or double
+ * for f64. NULL params or blend: the defaults. */
+enum { GOLU_SCALAR_ALPHA = 0, GOLU_SCALAR_S = 3, GOLU_SCALARS_COUNT = 5 };
+typedef struct {
+    float f[GOLU_SCALARS_COUNT];
+    double d[GOLU_SCALARS_COUNT];
+    size_t size; /* of one scalar argument */
+} golu_scalars;
+void golu_scalars_pack(golu_scalars *s, golu_dtype dtype, const golu_params *params,
+                       const golu_blend *blend);
+/* Sets args' scalar arguments to `count` of them from index `first` (s must outlive the launch). */
+void golu_scalars_use(const golu_scalars *s, int first, int count, golu_launch_args *args);
+/* 1 when every array's first element is aligned to `vector_bytes` (the aligned variants). */
+int golu_arrays_aligned(const golu_array_arg *arrays, int count, uint64_t vector_bytes);
+
+/* ---- bias_plan.c ---- */
+/* golu_enqueue_backward_bias()'s split of rows x cols (both >= 1): one work-item task sums one
+ * strip of vw columns over one block of rows; with blocks == 1 it writes db itself, otherwise its
+ * partial sums go to a scratch buffer of blocks x cols and golu_bias_finish adds them. */
+typedef struct {
+    uint64_t strips;         /* ceil(cols / vw) */
+    uint64_t rows_per_block;
+    uint64_t blocks;         /* ceil(rows / rows_per_block), at most 256 */
+    uint64_t tasks;          /* blocks * strips */
+} golu_bias_plan;
+/* `work_items`: a full grid of the stage-1 kernel (its max_groups * group_size_for_global,
+ * which no work-group-size fallback changes). */
+void golu_bias_plan_make(uint64_t rows, uint64_t cols, unsigned vw, uint64_t work_items,
+                         golu_bias_plan *out);
 
 /* ---- device_info.c ---- */
 golu_status golu_device_query(golu_context *ctx, cl_device_id id, golu_device *out);

@@ -16,6 +16,15 @@ const char *const golu_kernel_names[GOLU_KERNEL_COUNT] = {
     [GOLU_KERNEL_BACKWARD_PARAMS] = "golu_backward_params",
     [GOLU_KERNEL_BACKWARD_PARAMS_ALIGNED] = "golu_backward_params_aligned",
     [GOLU_KERNEL_PARAMS_FINISH] = "golu_params_finish",
+    [GOLU_KERNEL_FORWARD_BLEND] = "golu_forward_blend",
+    [GOLU_KERNEL_FORWARD_BLEND_ALIGNED] = "golu_forward_blend_aligned",
+    [GOLU_KERNEL_BACKWARD_BLEND] = "golu_backward_blend",
+    [GOLU_KERNEL_BACKWARD_BLEND_ALIGNED] = "golu_backward_blend_aligned",
+    [GOLU_KERNEL_FORWARD_BIAS] = "golu_forward_bias",
+    [GOLU_KERNEL_FORWARD_BIAS_ALIGNED] = "golu_forward_bias_aligned",
+    [GOLU_KERNEL_BACKWARD_BIAS] = "golu_backward_bias",
+    [GOLU_KERNEL_BACKWARD_BIAS_ALIGNED] = "golu_backward_bias_aligned",
+    [GOLU_KERNEL_BIAS_FINISH] = "golu_bias_finish",
 };
 
 /* Kernels not named here are GOLU_SHAPE_GRID. */

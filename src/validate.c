@@ -2,6 +2,7 @@
  * detail message naming the argument; nothing is enqueued when any check fails. */
 #include "golu_internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -30,6 +31,24 @@ golu_status golu_validate_params(golu_context *ctx, const golu_params *p)
                          "params: alpha, beta and gamma must be 0 or of magnitude 2^-60 to 2^60 "
                          "(got %g, %g, %g)",
                          p->alpha, p->beta, p->gamma);
+    return GOLU_OK;
+}
+
+golu_status golu_validate_blend(golu_context *ctx, golu_dtype dtype, const golu_blend *b)
+{
+    if (!b)
+        return GOLU_OK;
+    /* f32/f16/bf16 kernels take s and t as float: beyond FLT_MAX they would arrive as inf */
+    const double limit = dtype == GOLU_F64 ? DBL_MAX : FLT_MAX;
+    const char *const names[2] = {"blend.s", "blend.t"};
+    const double values[2] = {b->s, b->t};
+    for (int i = 0; i < 2; i++)
+        if (!isfinite(values[i]) || fabs(values[i]) > limit)
+            return golu_fail(ctx, GOLU_ERROR_INVALID_PARAMETER, "%s must be finite%s (got %g)",
+                             names[i],
+                             dtype == GOLU_F64 ? "" : " and of magnitude at most FLT_MAX for "
+                                                      "f32, f16 and bf16",
+                             values[i]);
     return GOLU_OK;
 }
 

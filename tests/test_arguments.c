@@ -813,7 +813,7 @@ static void test_kernel_dir_errors(void **state)
 
     /* every file of the program (cl/meson.build), so that the build itself fails */
     static const char *names[] = {"golu_common.cl", "golu_forward.cl", "golu_backward.cl",
-                                  "golu_params.cl"};
+                                  "golu_bias.cl", "golu_params.cl"};
     const int num_names = (int)(sizeof names / sizeof names[0]);
     char path[sizeof dir + 32];
     for (int i = 0; i < num_names; i++) {

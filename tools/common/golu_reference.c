@@ -213,6 +213,23 @@ static long double reference(int backward, long double x, long double dy, double
     return dy * golu_ref_derivative(x, alpha, beta, gamma);
 }
 
+/* The documented bound of an f32 or f64 result whose reference is ref (golu_reference.h). */
+static double wide_bound(int is_f64, int backward, double x, double dy, long double ref,
+                         double alpha)
+{
+    double ulp_ref = is_f64 ? golu_ulp_f64(ref) : golu_ulp_f32((double)ref);
+    /* 4 ulp, plus a few units of the smallest subnormal scaled by |alpha*x| (|alpha*dy| for the
+     * backward): where the gate itself is subnormal, its absolute rounding is multiplied. */
+    double denorm_min = is_f64 ? 0x1p-1074 : 0x1p-149;
+    double scale_factor = backward ? fabs(alpha * dy) : fabs(alpha * x);
+    double bound = 4.0 * ulp_ref + 2.0 * (1.0 + scale_factor) * denorm_min;
+    if (backward) {
+        double scale = fabs(alpha * dy);
+        bound += 4.0 * (is_f64 ? golu_ulp_f64(scale) : golu_ulp_f32(scale));
+    }
+    return bound;
+}
+
 static golu_check_result check_wide(int is_f64, int backward, double x, double dy, double got,
                                     double alpha, double beta, double gamma)
 {
@@ -230,22 +247,14 @@ static golu_check_result check_wide(int is_f64, int backward, double x, double d
         r.ulps = r.ok ? 0.0 : INFINITY;
         return r;
     }
-    double ulp_ref = is_f64 ? golu_ulp_f64(ref) : golu_ulp_f32((double)ref);
     double err = fabs((double)((long double)got - ref));
-    /* 4 ulp, plus a few units of the smallest subnormal scaled by |alpha*x| (|alpha*dy| for the
-     * backward): where the gate itself is subnormal, its absolute rounding is multiplied. */
-    double denorm_min = is_f64 ? 0x1p-1074 : 0x1p-149;
-    double scale_factor = backward ? fabs(alpha * dy) : fabs(alpha * x);
-    double bound = 4.0 * ulp_ref + 2.0 * (1.0 + scale_factor) * denorm_min;
     if (backward) {
         double scale = fabs(alpha * dy);
-        double ulp_scale = is_f64 ? golu_ulp_f64(scale) : golu_ulp_f32(scale);
-        bound += 4.0 * ulp_scale;
-        r.ulps = err / ulp_scale;
+        r.ulps = err / (is_f64 ? golu_ulp_f64(scale) : golu_ulp_f32(scale));
     } else {
-        r.ulps = err / ulp_ref;
+        r.ulps = err / (is_f64 ? golu_ulp_f64(ref) : golu_ulp_f32((double)ref));
     }
-    r.ok = err <= bound;
+    r.ok = err <= wide_bound(is_f64, backward, x, dy, ref, alpha);
     return r;
 }
 
@@ -273,5 +282,139 @@ golu_check_result golu_check_16(int is_bf16, int backward, uint16_t x, uint16_t 
     r.ref = (double)ref;
     r.ulps = golu_ulp_distance_16(got, want, is_bf16);
     r.ok = r.ulps <= 1.0;
+    return r;
+}
+
+/* ---- blending and the fused bias --------------------------------------------------------------- */
+
+static int is_16(golu_ref_format fmt)
+{
+    return fmt == GOLU_REF_F16 || fmt == GOLU_REF_BF16;
+}
+
+/* What the kernels receive: double for f64, float otherwise. */
+static double as_kernel_scalar(golu_ref_format fmt, double v)
+{
+    return fmt == GOLU_REF_F64 ? v : (double)(float)v;
+}
+
+double golu_ref_compute(golu_ref_format fmt, long double v)
+{
+    return fmt == GOLU_REF_F64 ? (double)v : (double)(float)v;
+}
+
+/* One ulp of the format at |v| (the 16-bit formats' as golu_ulp_f32 is float's). */
+static double ulp_format(golu_ref_format fmt, long double v)
+{
+    switch (fmt) {
+    case GOLU_REF_F16: return ulp_of(v, 0x1p-14L, 65504.0L, 11);
+    case GOLU_REF_BF16: return ulp_of(v, 0x1p-126L, 0x1.fep127L, 8);
+    case GOLU_REF_F64: return golu_ulp_f64(v);
+    default: return golu_ulp_f32((double)v);
+    }
+}
+
+/* v rounded to the format (f16/bf16: once, to nearest even, from the long double). */
+static double round_format(golu_ref_format fmt, long double v)
+{
+    switch (fmt) {
+    case GOLU_REF_F16: return golu_f16_to_float(golu_ld_to_f16(v));
+    case GOLU_REF_BF16: return golu_bf16_to_float(golu_ld_to_bf16(v));
+    case GOLU_REF_F64: return (double)v;
+    default: return (double)(float)v;
+    }
+}
+
+/* NaN exactly where the reference is NaN, an infinity exactly where the reference rounds to it:
+ * 1 and *r filled when that decides; 0 when both are finite. */
+static int decide_special(golu_ref_format fmt, long double ref, double got, golu_check_result *r)
+{
+    if (isnan(ref) || isnan(got)) {
+        r->ok = isnan(ref) && isnan(got);
+        r->ulps = r->ok ? 0.0 : INFINITY;
+        return 1;
+    }
+    double rounded = round_format(fmt, ref);
+    if (isinf(rounded) || isinf(got)) {
+        r->ok = rounded == got;
+        r->ulps = r->ok ? 0.0 : INFINITY;
+        return 1;
+    }
+    return 0;
+}
+
+golu_check_result golu_check_blend(golu_ref_format fmt, int backward, double x, double dy,
+                                   double old, double got, double s, double t, double alpha,
+                                   double beta, double gamma)
+{
+    golu_check_result r = {0, 0.0, 0.0};
+    s = as_kernel_scalar(fmt, s);
+    t = as_kernel_scalar(fmt, t);
+    alpha = as_kernel_scalar(fmt, alpha);
+    beta = as_kernel_scalar(fmt, beta);
+    gamma = as_kernel_scalar(fmt, gamma);
+    long double v = reference(backward, x, dy, alpha, beta, gamma);
+    long double sv = (long double)s * v;
+    long double told = t == 0.0 ? 0.0L : (long double)t * old;
+    long double ref = sv + told;
+    r.ref = (double)ref;
+    if (decide_special(fmt, ref, got, &r))
+        return r;
+    double err = fabs((double)((long double)got - ref));
+    long double scale = fabsl(sv) + fabsl(told);
+    /* the backward's error is relative to alpha*dy, not to the gradient (golu_check_f32) */
+    long double unit = backward ? fabsl((long double)s * alpha * dy) + fabsl(told) : scale;
+    r.ulps = err / ulp_format(fmt, unit);
+    if (is_16(fmt)) {
+        uint16_t want = fmt == GOLU_REF_BF16 ? golu_ld_to_bf16(ref) : golu_ld_to_f16(ref);
+        uint16_t have = fmt == GOLU_REF_BF16 ? golu_double_to_bf16(got) : golu_double_to_f16(got);
+        r.ok = golu_ulp_distance_16(have, want, fmt == GOLU_REF_BF16) <= 1.0 ||
+               err <= ulp_format(fmt, got) + 0x1p-14 * (double)scale;
+        return r;
+    }
+    int is_f64 = fmt == GOLU_REF_F64;
+    double bound = fabs(s) * wide_bound(is_f64, backward, x, dy, v, alpha) +
+                   ulp_format(fmt, sv) + ulp_format(fmt, told) + ulp_format(fmt, ref);
+    r.ok = err <= bound;
+    return r;
+}
+
+void golu_ref_column_add(golu_ref_column *c, golu_ref_format fmt, double x, double dy,
+                         double alpha, double beta, double gamma)
+{
+    alpha = as_kernel_scalar(fmt, alpha);
+    long double g = (long double)dy * golu_ref_derivative(x, alpha, as_kernel_scalar(fmt, beta),
+                                                          as_kernel_scalar(fmt, gamma));
+    c->sum += g;
+    c->abs_g += fabsl(g);
+    c->abs_ady += fabsl((long double)alpha * dy);
+    c->terms++;
+}
+
+golu_check_result golu_check_column(golu_ref_format fmt, const golu_ref_column *c, double old,
+                                    double got, double s, double t, double alpha)
+{
+    golu_check_result r = {0, 0.0, 0.0};
+    (void)alpha; /* already in abs_ady */
+    s = as_kernel_scalar(fmt, s);
+    t = as_kernel_scalar(fmt, t);
+    long double ssum = (long double)s * c->sum;
+    long double ref = ssum + (t == 0.0 ? 0.0L : (long double)t * old);
+    r.ref = (double)ref;
+    if (decide_special(fmt, ref, got, &r))
+        return r;
+    const int wide = fmt == GOLU_REF_F64;
+    const double u = wide ? 0x1p-53 : 0x1p-24;
+    const double m = wide ? 0x1p-1074 : 0x1p-149;
+    const double term = fmt == GOLU_REF_F32 ? 0x1p-21 : wide ? 0x1p-50 : 0x1p-16;
+    double bound = fabs(s) * (term * (double)(c->abs_g + c->abs_ady) + 8.0 * u * (double)c->abs_g +
+                              2.0 * m * ((double)c->terms + (double)c->abs_ady)) +
+                   2.0 * u * (double)(fabsl(ssum) + fabsl(ref));
+    if (is_16(fmt))
+        bound += ulp_format(fmt, ref);
+    double err = fabs((double)((long double)got - ref));
+    double scale = (double)(fabsl(s * c->abs_g) + (t == 0.0 ? 0.0L : fabsl((long double)t * old)));
+    r.ulps = scale > 0.0 ? err / scale : (err > 0.0 ? INFINITY : 0.0);
+    r.ok = err <= bound;
     return r;
 }
