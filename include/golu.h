@@ -87,7 +87,8 @@ typedef enum {
     GOLU_ERROR_OVERLAP = 7,              /* an output overlaps an input without being exactly in-place */
     GOLU_ERROR_DEVICE_NOT_IN_CONTEXT = 8,/* the queue's device or context, or a buffer's context,
                                             is not the golu_context's */
-    GOLU_ERROR_INVALID_WAIT_LIST = 9,    /* num_events > 0 with a NULL list, or a list with count 0 */
+    GOLU_ERROR_INVALID_WAIT_LIST = 9,    /* num_events > 0 with a NULL list, a list with count 0,
+                                            a NULL event, or an event of another cl_context */
     GOLU_ERROR_NO_DEVICE = 10,           /* no OpenCL platform/device found, or none matches GOLU_DEVICE */
     GOLU_ERROR_INVALID_DEVICE_SPEC = 11, /* a device selection string that cannot be parsed */
     GOLU_ERROR_KERNEL_SOURCE = 12,       /* GOLU_KERNEL_DIR is set but a .cl file cannot be read */
@@ -122,9 +123,10 @@ GOLU_API const char *golu_dtype_name(golu_dtype dtype);
 GOLU_API size_t golu_dtype_size(golu_dtype dtype);
 
 /* GoLU's parameters. Valid values: alpha, beta and gamma each 0 or of magnitude 2^-60 to 2^60
- * (about 8.7e-19 to 1.2e18), and beta >= 0; anything else is GOLU_ERROR_INVALID_PARAMETER. Over
- * this range results are free of NaN for finite x and dy, the accuracy bounds hold, and the limits
- * at +-inf are exact (for beta > 0, gamma > 0). beta < 0 would make the gate grow without bound.
+ * (about 8.7e-19 to 1.2e18), and beta >= 0; anything else, NaN and +-inf included, is
+ * GOLU_ERROR_INVALID_PARAMETER. Over this range results are free of NaN for finite x and dy, the
+ * accuracy bounds hold, and the limits at +-inf are exact (for beta > 0, gamma > 0). beta < 0
+ * would make the gate grow without bound.
  * They are kernel arguments: changing them never rebuilds a program. f32/f16/bf16 kernels receive
  * them rounded to float; f64 kernels receive them as double. Pass NULL wherever a
  * `const golu_params *` is taken for the defaults alpha = beta = gamma = 1. */

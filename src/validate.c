@@ -81,10 +81,25 @@ golu_status golu_validate_wait_list(golu_context *ctx, cl_uint num_events, const
         return golu_fail(ctx, GOLU_ERROR_INVALID_WAIT_LIST,
                          "wait list: num_events is %u but the list is %s", (unsigned)num_events,
                          list ? "not NULL" : "NULL");
-    for (cl_uint i = 0; i < num_events; i++)
+    for (cl_uint i = 0; i < num_events; i++) {
         if (!list[i])
             return golu_fail(ctx, GOLU_ERROR_INVALID_WAIT_LIST, "wait list: event %u is NULL",
                              (unsigned)i);
+        /* OpenCL requires the queue's context (CL_INVALID_CONTEXT otherwise), but not every
+         * runtime checks: PoCL 3.1 enqueues a kernel behind another context's event, and refuses
+         * only a marker. Checked here, so that every call and every runtime answer alike. */
+        cl_context owner = NULL;
+        cl_int err = clGetEventInfo(list[i], CL_EVENT_CONTEXT, sizeof owner, &owner, NULL);
+        if (err != CL_SUCCESS)
+            return golu_fail(ctx, GOLU_ERROR_INVALID_WAIT_LIST,
+                             "wait list: event %u: clGetEventInfo: %s (%d)", (unsigned)i,
+                             golu_cl_error_name(err), (int)err);
+        if (owner != ctx->cl_ctx)
+            return golu_fail(ctx, GOLU_ERROR_INVALID_WAIT_LIST,
+                             "wait list: event %u belongs to another cl_context than the "
+                             "golu_context's",
+                             (unsigned)i);
+    }
     return GOLU_OK;
 }
 

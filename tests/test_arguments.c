@@ -717,6 +717,26 @@ static void test_wait_list(void **state)
         c.wait_list = NULL;
         expect_error(env, &c, GOLU_ERROR_INVALID_WAIT_LIST, "n 0, 2 events, NULL list");
     }
+    /* An event of another cl_context (OpenCL: CL_INVALID_CONTEXT; PoCL would enqueue a kernel
+     * behind it): refused by the library, for a kernel and for an n == 0 marker alike. */
+    cl_int err = CL_SUCCESS;
+    cl_context other = clCreateContext(NULL, 1, &env->device, NULL, NULL, &err);
+    ts_cl_check(err);
+    cl_event foreign = clCreateUserEvent(other, &err);
+    ts_cl_check(err);
+    ts_cl_check(clSetUserEventStatus(foreign, CL_COMPLETE));
+    for (int bw = 0; bw < 2; bw++) {
+        call c = valid_call(env, &B, bw, GOLU_F32);
+        cl_event list[2] = {dummy, foreign};
+        c.num_events = 2;
+        c.wait_list = list;
+        expect_error(env, &c, GOLU_ERROR_INVALID_WAIT_LIST, "an event of another cl_context");
+        assert_non_null(strstr(golu_context_detail(env->ctx), "event 1 belongs to another"));
+        c.n = 0;
+        expect_error(env, &c, GOLU_ERROR_INVALID_WAIT_LIST, "n 0, an event of another cl_context");
+    }
+    ts_cl_check(clReleaseEvent(foreign));
+    ts_cl_check(clReleaseContext(other));
     ts_cl_check(clReleaseEvent(dummy));
     free_bufs(&B);
 }
