@@ -741,6 +741,53 @@ static void test_wait_list(void **state)
     free_bufs(&B);
 }
 
+/* An image where a buffer belongs, as any of the arrays: GOLU_ERROR_INVALID_ARGUMENT naming it,
+ * the event untouched and the output buffer unwritten. Needs image support (PoCL and Oclgrind
+ * have it); skipped otherwise. */
+static void test_image_argument(void **state)
+{
+    ts_env *env = *state;
+    cl_bool images = CL_FALSE;
+    ts_cl_check(clGetDeviceInfo(env->device, CL_DEVICE_IMAGE_SUPPORT, sizeof images, &images, NULL));
+    if (!images)
+        skip();
+    cl_image_format format = {CL_R, CL_FLOAT};
+    cl_image_desc desc;
+    memset(&desc, 0, sizeof desc);
+    desc.image_type = CL_MEM_OBJECT_IMAGE2D;
+    desc.image_width = 64;
+    desc.image_height = 4;
+    cl_int err = CL_SUCCESS;
+    cl_mem image = clCreateImage(env->cl_ctx, CL_MEM_READ_WRITE, &format, &desc, NULL, &err);
+    ts_cl_check(err);
+    bufs B = make_bufs(env);
+    const char *const names[3] = {"x", "dy", "y"};
+    for (int bw = 0; bw < 2; bw++) {
+        for (int which = 0; which < 3; which++) {
+            if (which == 1 && !bw)
+                continue; /* the forward has no dy */
+            call c = valid_call(env, &B, bw, GOLU_F32);
+            cl_mem *slot = which == 0 ? &c.x : which == 1 ? &c.dy : &c.out;
+            *slot = image;
+            cl_event ev = SENTINEL_EVENT;
+            ts_assert_status(env->ctx, do_call(&c, &ev), GOLU_ERROR_INVALID_ARGUMENT);
+            assert_true(ev == SENTINEL_EVENT);
+            const char *detail = golu_context_detail(env->ctx);
+            const char *name = which == 2 && bw ? "dx" : names[which];
+            if (strncmp(detail, name, strlen(name)) != 0 || !strstr(detail, "not a buffer"))
+                fail_msg("%s as an image: detail \"%s\"", name, detail);
+        }
+    }
+    ts_cl_check(clFinish(env->queue));
+    unsigned char *bytes = malloc(BUF_BYTES);
+    assert_non_null(bytes);
+    ts_read(env, B.c, 0, BUF_BYTES, bytes);
+    assert_int_equal(ts_count_sentinel_changes(bytes, 0, BUF_BYTES), 0);
+    free(bytes);
+    free_bufs(&B);
+    clReleaseMemObject(image);
+}
+
 /* A queue of another cl_context (even on the same device) is refused. */
 static void test_foreign_queue(void **state)
 {
@@ -936,7 +983,7 @@ int main(void)
         cmocka_unit_test(test_overlap),         cmocka_unit_test(test_wait_list),
         cmocka_unit_test(test_foreign_queue),   cmocka_unit_test(test_detail_messages),
         cmocka_unit_test(test_kernel_dir_errors), cmocka_unit_test(test_parameter_range),
-        cmocka_unit_test(test_host_call_too_large),
+        cmocka_unit_test(test_host_call_too_large), cmocka_unit_test(test_image_argument),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
