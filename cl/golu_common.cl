@@ -375,15 +375,18 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
     return golu_scale_by_gate(x, t, alpha) * back;
 }
 
-inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+/* The backward's derivative times dy; also the gate it computed, unscaled (see
+ * golu_backward_value() below). */
+inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real gamma, realV *gate)
 {
     golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_KEEPING);
     realV back;
     realV t = golu_gate_rescaled(in, &back);
     realV w = in.be * (in.scale * t); /* z*t, scaled like t */
+    *gate = t * back;
     return ((alpha * fma(-in.u, w, t)) * dy) * back;
 }
-#define GOLU_HAVE_BACKWARD_VALUE 1
+#define GOLU_HAVE_BACKWARD_PARTS 1
 #else
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
@@ -399,7 +402,7 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 #define GOLU_LN2 0x1.62e430p-1f
 #define GOLU_U2_MAX 126.0f /* in log2 units: exp2 stays finite */
 
-/* The gate times 2^shift (shift integral, >= 0): see golu_backward_value() for bf16. */
+/* The gate times 2^shift (shift integral, >= 0): see golu_backward_parts() for bf16. */
 inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan)
 {
     golu_gate_t g;
@@ -429,30 +432,43 @@ typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
 /* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
  * subnormal (t < 2^-149 near x = -4.7) is still a normal bf16. So dy = m * 2^E (E clamped to
  * [0, 126], m exact) and the gate is computed as t * 2^E, which does not underflow there. */
-inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real gamma, realV *gate)
 {
     golu_intV E = ((GOLU_CAT(as_int, GOLU_VSUFFIX)(dy) >> 23) & 0xff) - 127;
     E = clamp(E, (golu_intV)0, (golu_intV)126);
-    realV m = dy * GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23);
+    realV unscale = GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23); /* 2^-E */
+    realV m = dy * unscale;
     golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E),
                                       GOLU_NAN_KEEPING);
+    *gate = g.t * unscale;
     return (alpha * fma(-g.u, g.w, g.t)) * m;
 }
-#define GOLU_HAVE_BACKWARD_VALUE 1
+#define GOLU_HAVE_BACKWARD_PARTS 1
 #endif
 
 #endif
 
-#ifndef GOLU_HAVE_BACKWARD_VALUE
+#ifndef GOLU_HAVE_BACKWARD_PARTS
 /* dx = alpha * dy * (t - u*w): the derivative t*(1 + beta*gamma*x*e) = t - u*(z*t) as one fma.
  * alpha (at most 2^60) scales the derivative (at most ~1.1 in magnitude) before dy does, so that
  * a finite dx near the dtype's largest value does not overflow on the way. */
-inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real gamma, realV *gate)
 {
     golu_gate_t g = golu_gate(x, beta, gamma);
+    *gate = g.t;
     return (alpha * fma(-g.u, g.w, g.t)) * dy;
 }
 #endif
+
+/* dx = dy * dGoLU/dx for the backward kernels. golu_backward_parts() is the same computation
+ * that also returns the gate t = exp(-beta*exp(-gamma*x)) it went through (the parameter
+ * gradients need it): one source, so the two give bit-identical gradients, and here the unused
+ * gate costs nothing. */
+inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real gamma)
+{
+    realV unused;
+    return golu_backward_parts(x, dy, alpha, beta, gamma, &unused);
+}
 
 /* ---- blending: an output's s * value + t * (its previous contents) --------------------------- */
 /* One fma in the compute type; f16/bf16 are then rounded once by the store. OLD is an expression

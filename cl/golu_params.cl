@@ -4,7 +4,8 @@
  *
  * With e = exp(-gamma*x) and the gate g = exp(-beta*e), the forward y = alpha*x*g has
  *     dy/dalpha = x*g,   dy/dbeta = -alpha*x*e*g,   dy/dgamma = alpha*beta*x*x*e*g.
- * golu_backward_params writes dx (when dx is not NULL) exactly as the blending backward does and
+ * golu_backward_params writes dx (when dx is not NULL) exactly as the blending backward does (one
+ * golu_backward_parts() gives dx and the gate the terms reuse) and
  * sums dy times each of the three over the whole array: each work-item in compensated sums
  * (TwoSum, the errors gathered apart), then a tree over the work-group in local memory, one
  * partial triple per work-group; golu_params_finish, one work-group, sums the partials in a fixed
@@ -24,11 +25,13 @@ inline realV golu_zero_or_nan(realV x, realV dy)
     return (isnan(x) || isnan(dy)) ? x + dy : (realV)0;
 }
 
-/* dy * dy/dalpha, dy * dy/dbeta, dy * dy/dgamma for one element (or GOLU_VW of them).
- * Evaluated with the builtin exp: the sums need a few ulp per term, not the gate's double-word
- * precision (dx, which does, comes from golu_backward_value()). Nothing is NaN for finite x and dy:
- *   e = exp(u) may overflow (u = -gamma*x large): then z = beta*e is inf too, so g = 0 and
- *   e*g = exp(u - z) is taken as 0, its limit; beta = 0 (z = 0, not 0 * inf) keeps g = 1, and
+/* dy * dy/dalpha, dy * dy/dbeta, dy * dy/dgamma for one element (or GOLU_VW of them), given
+ * the gate g = exp(-beta*e) that golu_backward_parts() computed for dx. e = exp(-gamma*x) comes
+ * from the builtin exp, unclamped (the gate's own e is clamped, which does not matter to g but
+ * would to x*e*g where gamma is small): the sums need a few ulp per term. Nothing is NaN for
+ * finite x and dy:
+ *   e may overflow (u = -gamma*x large): for beta > 0 the gate has vanished long before, so e*g
+ *   is taken as 0, its limit (also where a finite e meets g == 0); beta = 0 keeps g = 1, and
  *   e*g = e overflows only where the true value does;
  *   x is clamped to the finite range where it multiplies a factor that vanishes at the infinity
  *   (g at -inf; e*g at both), so the limits are exact: at x = -inf all three terms are 0; at
@@ -37,14 +40,13 @@ inline realV golu_zero_or_nan(realV x, realV dy)
  *   alpha = 0 (beta = 0) makes the dbeta and dgamma (the dgamma) terms identically 0: they are
  *   set so, since e may be inf there.
  * NaN in x or dy gives NaN in all three. */
-inline void golu_param_terms(realV x, realV dy, real alpha, real beta, real gamma, realV *ta,
-                             realV *tb, realV *tg)
+inline void golu_param_terms(realV x, realV dy, realV g, real alpha, real beta, real gamma,
+                             realV *ta, realV *tb, realV *tg)
 {
-    realV u = -gamma * x;
-    realV e = exp(u);
-    realV z = beta == (real)0 ? (realV)0 : beta * e;
-    realV g = exp(-z);
-    realV eg = z < (realV)INFINITY ? exp(u - z) : (realV)0;
+    realV e = exp(-gamma * x);
+    realV eg = e * g;
+    if (beta != (real)0)
+        eg = e == (realV)INFINITY ? (realV)0 : eg;
     realV x_lo = x < (realV)(-GOLU_REAL_MAX) ? (realV)(-GOLU_REAL_MAX) : x;
     realV x_fin = golu_clamp(x, -GOLU_REAL_MAX, GOLU_REAL_MAX, GOLU_NAN_KEEPING);
     realV xeg = x_fin * eg;
@@ -151,24 +153,23 @@ inline void golu_tree_sum3(__local real *tree, real *sum, real *comp)
         const ulong stride = get_global_size(0);                                                   \
         realV sa = (realV)0, sb = (realV)0, sg = (realV)0;                                         \
         realV ca = (realV)0, cb = (realV)0, cg = (realV)0;                                         \
-        realV ta, tb, tg;                                                                          \
+        realV ta, tb, tg, g;                                                                       \
         for (ulong i = gid; i < nvec; i += stride) {                                               \
             realV xv = LOADV(xp, i), dyv = LOADV(dyp, i);                                          \
+            realV v = golu_backward_parts(xv, dyv, alpha, beta, gamma, &g);                        \
             if (dxp)                                                                               \
-                STOREV(dxp, i, GOLU_BLEND(golu_backward_value(xv, dyv, alpha, beta, gamma),        \
-                                          LOADV(dxp, i), s, t));                                   \
-            golu_param_terms(xv, dyv, alpha, beta, gamma, &ta, &tb, &tg);                          \
+                STOREV(dxp, i, GOLU_BLEND(v, LOADV(dxp, i), s, t));                                \
+            golu_param_terms(xv, dyv, g, alpha, beta, gamma, &ta, &tb, &tg);                       \
             GOLU_SUM_ADD(realV, sa, ca, ta);                                                       \
             GOLU_SUM_ADD(realV, sb, cb, tb);                                                       \
             GOLU_SUM_ADD(realV, sg, cg, tg);                                                       \
         }                                                                                          \
         for (ulong k = nvec * GOLU_VW + gid; k < n; k += stride) {                                 \
             realV xv = (realV)(GOLU_LOAD1(xp, k)), dyv = (realV)(GOLU_LOAD1(dyp, k));              \
-            if (dxp) {                                                                             \
-                realV v = golu_backward_value(xv, dyv, alpha, beta, gamma);                        \
+            realV v = golu_backward_parts(xv, dyv, alpha, beta, gamma, &g);                        \
+            if (dxp)                                                                               \
                 GOLU_STORE1(dxp, k, GOLU_LANE0(GOLU_BLEND(v, GOLU_LOAD1(dxp, k), s, t)));          \
-            }                                                                                      \
-            golu_param_terms(xv, dyv, alpha, beta, gamma, &ta, &tb, &tg);                          \
+            golu_param_terms(xv, dyv, g, alpha, beta, gamma, &ta, &tb, &tg);                       \
             real a0 = GOLU_LANE0(sa), b0 = GOLU_LANE0(sb), g0 = GOLU_LANE0(sg);                    \
             real ac = GOLU_LANE0(ca), bc = GOLU_LANE0(cb), gc = GOLU_LANE0(cg);                    \
             GOLU_SUM_ADD(real, a0, ac, GOLU_LANE0(ta));                                            \
