@@ -14,6 +14,9 @@ static const char *const help_sections[] = {
     "    golu-bench --accuracy [--exhaustive | --stride N] [--dtype LIST] [--alpha A]\n"
     "               [--beta B] [--gamma G] [--f64-samples N] [--seed N] [--worst]\n"
     "               [--format table|csv] [--device SPEC]\n"
+    "    golu-bench --tune [--dtype LIST] [--pass LIST] [--sizes LIST] [--tune-budget S]\n"
+    "               [--tune-search coordinate|full] [--warmup N] [--reps N]\n"
+    "               [--format table|csv] [--seed N] [--device SPEC]\n"
     "    golu-bench --list-devices\n"
     "    golu-bench --help | --version\n"
     "\n",
@@ -95,9 +98,35 @@ static const char *const help_sections[] = {
     "                       bwd_abs_worst_x,nonfinite,masked. docs/ACCURACY.md explains all.\n"
     "\n",
 
+    "TUNING MODE\n"
+    "    --tune             Instead of the table, search the launch configuration of each\n"
+    "                       (dtype, pass) on the device: vector width 1, 2, 4, 8, 16 (f64: up\n"
+    "                       to 8), work-group size a power of two up to the device's limit\n"
+    "                       (and 4096), work-groups per compute unit 4 to 128. Each candidate\n"
+    "                       is set with golu_set_tuning(), run --warmup times (default 1; the\n"
+    "                       build included) and timed --reps times (default 5) at each size\n"
+    "                       of --sizes (default 2^24, halved until three buffers fit); it is\n"
+    "                       ranked by its minimum device time (other processes only add\n"
+    "                       time) against the built-in configuration, and must beat the best\n"
+    "                       so far by 2 %. Every candidate prints a row; then the chosen one\n"
+    "                       is checked element by element against the reference (n =\n"
+    "                       1000003) and a summary compares it with the built-in. The\n"
+    "                       choices that pass are written to the tuning file the library\n"
+    "                       reads (GOLU_TUNING_FILE, else <cache folder>/tuning.txt), keyed\n"
+    "                       by device name and driver version; other entries are kept, the\n"
+    "                       file is replaced atomically, and a malformed file is left alone.\n"
+    "    --tune-search MODE coordinate (default): from the current configuration, sweep\n"
+    "                       each knob outward in turn, keeping the best, while it improves;\n"
+    "                       full: every combination (hundreds of builds: slow).\n"
+    "    --tune-budget S    Seconds for the whole search (default 300), shared out over the\n"
+    "                       (dtype, pass) pairs; candidates beyond it are skipped and counted.\n"
+    "\n",
+
     "ENVIRONMENT\n"
     "    GOLU_DEVICE        Device selection when --device is not given (same syntax).\n"
     "    GOLU_KERNEL_DIR    Read the kernels' .cl files from this folder (library feature).\n"
+    "    GOLU_TUNING_FILE   The tuning file --tune writes and the library reads; \"off\" or \"0\":\n"
+    "                       none (library feature).\n"
     "    GOLU_CACHE_DIR     Folder of libgolu's compiled-program cache (default\n"
     "                       $XDG_CACHE_HOME/golu, else ~/.cache/golu); off or 0 turns it\n"
     "                       off (library feature).\n"
@@ -109,9 +138,11 @@ static const char *const help_sections[] = {
     "        allocation); with --accuracy:\n"
     "        every checked target met\n"
     "    1   --check found elements outside the accuracy bound; with --accuracy: a\n"
-    "        target was missed\n"
+    "        target was missed; with --tune: a chosen configuration failed its check (it\n"
+    "        is not written)\n"
     "    2   usage error, no OpenCL device, or a failed OpenCL or libgolu call (the message\n"
-    "        names the call, the status or CL error, and the library's detail)\n"
+    "        names the call, the status or CL error, and the library's detail); with\n"
+    "        --tune also a tuning file that cannot be written (the entries are printed)\n"
     "\n",
 
     "EXAMPLES\n"
@@ -120,7 +151,8 @@ static const char *const help_sections[] = {
     "    golu-bench --accuracy --dtype f32 --stride 7\n"
     "    nohup golu-bench --accuracy --exhaustive > accuracy.md 2> accuracy.log &\n"
     "    golu-bench --device 0:1 --format csv --sizes 1000003,2^24 --dtype f32,f16,bf16,f64\n"
-    "    GOLU_DEVICE=pthread golu-bench --pass fwd --reps 100 --format json > golu.json\n"};
+    "    GOLU_DEVICE=pthread golu-bench --pass fwd --reps 100 --format json > golu.json\n"
+    "    golu-bench --tune --dtype f32,f16 --tune-budget 120\n"};
 
 void bench_print_help(FILE *out)
 {

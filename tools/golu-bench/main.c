@@ -6,6 +6,8 @@
  * --accuracy (accuracy.c) measures the errors against a correct reference instead: acc_seed.c
  * (the seed formula's program), acc_runner.c (a chunk on the device), acc_eval.c (the host-side
  * comparison over threads), acc_sweep.c (the inputs per dtype), acc_output.c, acc_targets.c.
+ * --tune (tune.c) searches the launch configuration per (dtype, pass) and records it in the
+ * library's tuning file (tune_write.c).
  */
 #include "accuracy.h"
 #include "cells.h"
@@ -17,6 +19,7 @@
 #include "output.h"
 #include "progress.h"
 #include "run.h"
+#include "tune.h"
 
 #include <golu.h>
 
@@ -149,7 +152,7 @@ int main(int argc, char **argv)
     if (bench_device_open(o.device_spec, &d) != 0)
         return BENCH_EXIT_ERROR;
     bench_progress_init();
-    rc = o.accuracy ? bench_accuracy(&o, &d) : bench(&o, &d);
+    rc = o.accuracy ? bench_accuracy(&o, &d) : o.tune ? bench_tune(&o, &d) : bench(&o, &d);
     bench_device_close(&d);
     return rc;
 }

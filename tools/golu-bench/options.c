@@ -210,6 +210,7 @@ static void set_defaults(bench_options *o)
     o->params.alpha = 1.0;
     o->params.beta = 1.0;
     o->params.gamma = 1.0;
+    o->tune_budget_s = BENCH_DEFAULT_TUNE_BUDGET;
 }
 
 /* Lists given on the command line replace the defaults; fill in whatever was not given. The
@@ -250,10 +251,22 @@ static int apply_valued(const char *opt, const char *value, bench_options *o)
         o->num_sizes = 0;
         return for_each_item(opt, value, size_item, o);
     }
-    if (strcmp(opt, "--warmup") == 0)
+    if (strcmp(opt, "--warmup") == 0) {
+        o->warmup_given = 1;
         return parse_unsigned(opt, value, 0, &o->warmup);
-    if (strcmp(opt, "--reps") == 0)
+    }
+    if (strcmp(opt, "--reps") == 0) {
+        o->reps_given = 1;
         return parse_unsigned(opt, value, 1, &o->reps);
+    }
+    if (strcmp(opt, "--tune-budget") == 0)
+        return parse_unsigned(opt, value, 1, &o->tune_budget_s);
+    if (strcmp(opt, "--tune-search") == 0) {
+        if (strcmp(value, "coordinate") != 0 && strcmp(value, "full") != 0)
+            return usage_error("%s: expected coordinate or full, got '%s'", opt, value);
+        o->tune_full = strcmp(value, "full") == 0;
+        return 0;
+    }
     if (strcmp(opt, "--format") == 0)
         return parse_format(opt, value, &o->format);
     if (strcmp(opt, "--seed") == 0)
@@ -287,6 +300,8 @@ static int apply_flag(const char *opt, bench_options *o)
         o->exhaustive = 1;
     else if (strcmp(opt, "--worst") == 0)
         o->worst = 1;
+    else if (strcmp(opt, "--tune") == 0)
+        o->tune = 1;
     else
         return -1;
     return 0;
@@ -304,7 +319,8 @@ static int takes_value(const char *opt)
 {
     static const char *const valued[] = {
         "--device", "--dtype", "--pass",  "--sizes", "--warmup", "--reps",        "--format",
-        "--seed",   "--stride", "--alpha", "--beta", "--gamma",  "--f64-samples"};
+        "--seed",   "--stride", "--alpha", "--beta", "--gamma",  "--f64-samples",
+        "--tune-budget", "--tune-search"};
     return in_list(opt, valued, sizeof valued / sizeof valued[0]);
 }
 
@@ -320,6 +336,27 @@ static int accuracy_only(const char *opt)
     static const char *const list[] = {"--exhaustive", "--stride", "--alpha", "--beta",
                                        "--gamma",      "--f64-samples", "--worst"};
     return in_list(opt, list, sizeof list / sizeof list[0]);
+}
+
+static int tune_only(const char *opt)
+{
+    static const char *const list[] = {"--tune-budget", "--tune-search"};
+    return in_list(opt, list, sizeof list / sizeof list[0]);
+}
+
+/* --tune takes the timing options but --check (it checks its choices itself) and json. */
+static int check_tune_mode(const bench_options *o, const char *tune_opt)
+{
+    if (!o->tune)
+        return tune_opt ? usage_error("%s needs --tune", tune_opt) : 0;
+    if (o->accuracy)
+        return usage_error("--tune and --accuracy exclude each other");
+    if (o->check)
+        return usage_error("--check cannot be used with --tune (it always checks what it "
+                           "chooses)");
+    if (o->format == BENCH_FORMAT_JSON)
+        return usage_error("--tune writes table or csv, not json");
+    return 0;
 }
 
 /* The checks that need the whole command line. */
@@ -342,7 +379,7 @@ static int check_mode(const bench_options *o, const char *timing_opt, const char
 
 int bench_parse_options(int argc, char **argv, bench_options *o)
 {
-    const char *timing_opt = NULL, *accuracy_opt = NULL;
+    const char *timing_opt = NULL, *accuracy_opt = NULL, *tune_opt = NULL;
     int stride_given = 0;
     set_defaults(o);
     for (int i = 1; i < argc; i++) {
@@ -358,6 +395,8 @@ int bench_parse_options(int argc, char **argv, bench_options *o)
             timing_opt = argv[i];
         if (accuracy_only(opt) && !accuracy_opt)
             accuracy_opt = argv[i];
+        if (tune_only(opt) && !tune_opt)
+            tune_opt = argv[i];
         stride_given |= strcmp(opt, "--stride") == 0;
         if (!takes_value(opt)) {
             if (eq || apply_flag(opt, o) != 0)
@@ -370,7 +409,8 @@ int bench_parse_options(int argc, char **argv, bench_options *o)
         if (apply_valued(opt, value, o) != 0)
             return BENCH_EXIT_ERROR;
     }
-    if (check_mode(o, timing_opt, accuracy_opt, stride_given) != 0)
+    if (check_mode(o, timing_opt, accuracy_opt, stride_given) != 0 ||
+        check_tune_mode(o, tune_opt) != 0)
         return BENCH_EXIT_ERROR;
     if (o->exhaustive)
         o->stride = 1;

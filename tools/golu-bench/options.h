@@ -1,7 +1,7 @@
 /*
  * golu-bench: the command line, parsed into one struct. Parsing only checks syntax and ranges; what
- * the device can run (f64, buffer sizes) is decided later, once a device is open. Two modes: the
- * timing run (default) and --accuracy; options of one mode are refused in the other.
+ * the device can run (f64, buffer sizes) is decided later, once a device is open. Three modes: the
+ * timing run (default), --accuracy and --tune; options of one mode are refused in the others.
  */
 #ifndef GOLU_BENCH_OPTIONS_H
 #define GOLU_BENCH_OPTIONS_H
@@ -38,10 +38,17 @@ typedef struct {
     uint64_t f64_samples;  /* size of the f64 sample (BENCH_DEFAULT_F64_SAMPLES) */
     int worst;             /* --worst: also list the library's worst element per region */
     golu_params params;    /* --alpha, --beta, --gamma (defaults 1) */
+    /* --tune mode */
+    int tune;
+    unsigned tune_budget_s; /* --tune-budget: seconds for the whole search (BENCH_DEFAULT_TUNE_BUDGET) */
+    int tune_full;          /* --tune-search full: every combination, not coordinate descent */
+    int reps_given;         /* --reps / --warmup were given (--tune has its own defaults) */
+    int warmup_given;
 } bench_options;
 
 #define BENCH_DEFAULT_STRIDE 97u
 #define BENCH_DEFAULT_F64_SAMPLES 1000000u
+#define BENCH_DEFAULT_TUNE_BUDGET 300u
 
 /* Fills `o` from argv. @return : 0, or BENCH_EXIT_ERROR after a message on stderr. */
 int bench_parse_options(int argc, char **argv, bench_options *o);
