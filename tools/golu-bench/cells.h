@@ -20,7 +20,7 @@ typedef struct {
 
 typedef struct {
     golu_dtype dtype;
-    int backward;
+    int backward; /* the pass: BENCH_PASS_* (options.h), non-zero for those that read dy */
     bench_shape shape;
 } bench_cell;
 

@@ -61,7 +61,7 @@ static void report_mismatch(const bench_cell *c, uint64_t i, const element_check
 {
     bench_progress_clear();
     fprintf(stderr, "golu-bench: check %s %s n=%" PRIu64 ": element %" PRIu64 ": x=%.17g",
-            golu_dtype_name(c->dtype), c->backward ? "bwd" : "fwd", c->shape.n, i, e->x);
+            golu_dtype_name(c->dtype), bench_pass_name(c->backward), c->shape.n, i, e->x);
     if (c->backward)
         fprintf(stderr, " dy=%.17g", e->dy);
     fprintf(stderr, " got=%.17g ref=%.17g (%.3g ulp)\n", e->got, e->r.ref,
@@ -88,8 +88,57 @@ void bench_check_cell(const bench_cell *cell, const void *x, const void *dy, con
     }
     if (stats->mismatches > MAX_REPORTED)
         fprintf(stderr, "golu-bench: check %s %s n=%" PRIu64 ": ... %" PRIu64 " mismatches in all\n",
-                golu_dtype_name(cell->dtype), cell->backward ? "bwd" : "fwd", cell->shape.n,
+                golu_dtype_name(cell->dtype), bench_pass_name(cell->backward), cell->shape.n,
                 stats->mismatches);
+}
+
+/* The element's value, whatever the dtype. */
+static double value_at(golu_dtype dtype, const void *a, uint64_t i)
+{
+    switch (dtype) {
+    case GOLU_F32: return ((const float *)a)[i];
+    case GOLU_F64: return ((const double *)a)[i];
+    case GOLU_F16: return golu_f16_to_float(((const uint16_t *)a)[i]);
+    case GOLU_BF16: return golu_bf16_to_float(((const uint16_t *)a)[i]);
+    }
+    return NAN;
+}
+
+void bench_check_param_sums(const bench_cell *cell, const void *x, const void *dy,
+                            const double sums[3], const golu_params *params,
+                            bench_check_stats *stats)
+{
+    static const char *const names[3] = {"alpha", "beta", "gamma"};
+    const golu_dtype dt = cell->dtype;
+    const double tol = dt == GOLU_F64 ? 1e-12 : 1e-5;
+    /* the kernels receive the parameters rounded to float, except for f64 */
+    const double alpha = dt == GOLU_F64 ? params->alpha : (float)params->alpha;
+    const double beta = dt == GOLU_F64 ? params->beta : (float)params->beta;
+    const double gamma = dt == GOLU_F64 ? params->gamma : (float)params->gamma;
+    long double sum[3] = {0, 0, 0}, abs_sum[3] = {0, 0, 0};
+    for (uint64_t i = 0; i < cell->shape.n; i++) {
+        long double d[3], dyv = value_at(dt, dy, i);
+        golu_ref_param_derivatives(value_at(dt, x, i), alpha, beta, gamma, d);
+        for (int k = 0; k < 3; k++) {
+            sum[k] += dyv * d[k];
+            abs_sum[k] += fabsl(dyv * d[k]);
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        long double err = fabsl((long double)sums[k] - sum[k]);
+        int ok = isfinite(sum[k]) ? isfinite(sums[k]) && err <= tol * abs_sum[k]
+                                  : (isnan(sum[k]) ? isnan(sums[k]) : sums[k] == sum[k]);
+        stats->checked++;
+        if (ok)
+            continue;
+        stats->mismatches++;
+        bench_progress_clear();
+        fprintf(stderr,
+                "golu-bench: check %s %s n=%" PRIu64 ": d%s sum %.17g, reference %.17Lg "
+                "(error %.3Lg of sum |term| %.6Lg, bound %g)\n",
+                golu_dtype_name(dt), bench_pass_name(cell->backward), cell->shape.n, names[k],
+                sums[k], sum[k], abs_sum[k] > 0 ? err / abs_sum[k] : err, abs_sum[k], tol);
+    }
 }
 
 void bench_check_accumulate(bench_check_stats *total, const bench_check_stats *cell)

@@ -22,6 +22,14 @@ typedef struct {
 void bench_check_cell(const bench_cell *cell, const void *x, const void *dy, const void *got,
                       const golu_params *params, bench_check_stats *stats);
 
+/* The three sums of a BENCH_PASS_BWD_PARAMS cell against the long-double reference sums of
+ * dy * dGoLU/dalpha, dbeta, dgamma: within 1e-5 (f32, f16, bf16) or 1e-12 (f64) of sum |term|,
+ * as golu.h states. Adds 3 to stats->checked and each miss to stats->mismatches (reported on
+ * stderr); max_ulps is left alone (these are not ulps). */
+void bench_check_param_sums(const bench_cell *cell, const void *x, const void *dy,
+                            const double sums[3], const golu_params *params,
+                            bench_check_stats *stats);
+
 /* Adds a cell's stats into a running total. */
 void bench_check_accumulate(bench_check_stats *total, const bench_check_stats *cell);
 

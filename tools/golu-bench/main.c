@@ -67,21 +67,21 @@ static int prepare_dtypes(const bench_device *d, const golu_dtype *dtypes, size_
 
 /* Totals per (dtype, pass), printed after the run. */
 typedef struct {
-    bench_check_stats stats[GOLU_DTYPE_COUNT][2];
+    bench_check_stats stats[GOLU_DTYPE_COUNT][BENCH_PASS_COUNT];
 } check_totals;
 
 static int print_check_summary(const check_totals *t)
 {
     int mismatch = 0;
     for (int d = 0; d < GOLU_DTYPE_COUNT; d++)
-        for (int p = 0; p < 2; p++) {
+        for (int p = 0; p < BENCH_PASS_COUNT; p++) {
             const bench_check_stats *s = &t->stats[d][p];
             if (s->checked == 0)
                 continue;
             fprintf(stderr,
                     "golu-bench: check %s %s: %" PRIu64 " elements, %" PRIu64
                     " mismatches, max %.3g ulp\n",
-                    golu_dtype_name((golu_dtype)d), p ? "bwd" : "fwd", s->checked, s->mismatches,
+                    golu_dtype_name((golu_dtype)d), bench_pass_name(p), s->checked, s->mismatches,
                     s->max_ulps);
             mismatch |= s->mismatches != 0;
         }

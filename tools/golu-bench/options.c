@@ -131,15 +131,23 @@ static int dtype_item(const char *opt, const char *name, bench_options *o)
     return usage_error("%s: unknown dtype '%s' (expected f32, f16, bf16, f64)", opt, name);
 }
 
+const char *bench_pass_name(int pass)
+{
+    static const char *const names[BENCH_PASS_COUNT] = {"fwd", "bwd", "bwd-params"};
+    return pass >= 0 && pass < BENCH_PASS_COUNT ? names[pass] : "?";
+}
+
 static int pass_item(const char *opt, const char *name, bench_options *o)
 {
-    int pass;
-    if (strcmp(name, "fwd") == 0 || strcmp(name, "forward") == 0)
-        pass = 0;
-    else if (strcmp(name, "bwd") == 0 || strcmp(name, "backward") == 0)
-        pass = 1;
-    else
-        return usage_error("%s: unknown pass '%s' (expected fwd, bwd)", opt, name);
+    /* each pass by its label and by its long name */
+    static const char *const long_names[BENCH_PASS_COUNT] = {"forward", "backward",
+                                                             "backward-params"};
+    int pass = -1;
+    for (int p = 0; p < BENCH_PASS_COUNT; p++)
+        if (strcmp(name, bench_pass_name(p)) == 0 || strcmp(name, long_names[p]) == 0)
+            pass = p;
+    if (pass < 0)
+        return usage_error("%s: unknown pass '%s' (expected fwd, bwd, bwd-params)", opt, name);
     for (size_t i = 0; i < o->num_passes; i++)
         if (o->passes[i] == pass)
             return 0;
@@ -226,8 +234,8 @@ static void finish_defaults(bench_options *o)
             o->dtypes[o->num_dtypes++] = GOLU_F64;
     }
     if (o->num_passes == 0) {
-        o->passes[0] = 0;
-        o->passes[1] = 1;
+        o->passes[0] = BENCH_PASS_FWD;
+        o->passes[1] = BENCH_PASS_BWD;
         o->num_passes = 2;
     }
 }

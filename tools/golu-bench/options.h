@@ -13,6 +13,18 @@
 
 #define BENCH_MAX_SIZES 256
 
+/* The timed passes: the values of bench_options.passes and of bench_cell.backward, which is
+ * non-zero for every pass that reads dy and writes dx. */
+enum {
+    BENCH_PASS_FWD = 0,        /* golu_enqueue_forward */
+    BENCH_PASS_BWD = 1,        /* golu_enqueue_backward */
+    BENCH_PASS_BWD_PARAMS = 2, /* golu_enqueue_backward_params: dx and the three parameter sums */
+    BENCH_PASS_COUNT = 3
+};
+
+/* "fwd", "bwd", "bwd-params" (the --pass names and the output's labels). */
+const char *bench_pass_name(int pass);
+
 typedef enum { BENCH_FORMAT_TABLE, BENCH_FORMAT_CSV, BENCH_FORMAT_JSON } bench_format;
 
 typedef struct {
@@ -22,7 +34,7 @@ typedef struct {
     const char *device_spec; /* --device; NULL: GOLU_DEVICE, else the library's default rule */
     golu_dtype dtypes[GOLU_DTYPE_COUNT]; /* in the order given, without repeats */
     size_t num_dtypes;
-    int passes[2]; /* 0 = forward, 1 = backward, in the order given, without repeats */
+    int passes[BENCH_PASS_COUNT]; /* BENCH_PASS_*, in the order given, without repeats */
     size_t num_passes;
     unsigned warmup;
     unsigned reps;

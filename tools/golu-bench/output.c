@@ -7,7 +7,7 @@
 
 static const char *pass_label(const bench_cell *c)
 {
-    return c->backward ? "bwd" : "fwd";
+    return bench_pass_name(c->backward);
 }
 
 /* ---- table ---------------------------------------------------------------------------------- */
@@ -21,7 +21,7 @@ static void table_begin(bench_output *w, const bench_options *o)
             "# %u warm-up and %u timed runs per cell; median/min: device time from profiling "
             "events; wall: per call over %u back-to-back enqueues\n",
             o->warmup, o->reps, o->reps);
-    fprintf(w->out, "%-5s %-4s %6s %6s %10s %11s %11s %11s %9s %10s %7s", "dtype", "pass", "batch",
+    fprintf(w->out, "%-5s %-10s %6s %6s %10s %11s %11s %11s %9s %10s %7s", "dtype", "pass", "batch",
             "size", "n", "median_us", "min_us", "wall_us", "GB/s", "copy_GB/s", "%copy");
     if (w->check)
         fprintf(w->out, " %10s %9s", "mismatches", "max_ulp");
@@ -40,7 +40,7 @@ static void table_number(FILE *out, int width, int decimals, double v)
 static void table_row(bench_output *w, const bench_result *r)
 {
     const bench_cell *c = &r->cell;
-    fprintf(w->out, "%-5s %-4s %6" PRIu64 " %6" PRIu64 " %10" PRIu64, golu_dtype_name(c->dtype),
+    fprintf(w->out, "%-5s %-10s %6" PRIu64 " %6" PRIu64 " %10" PRIu64, golu_dtype_name(c->dtype),
             pass_label(c), c->shape.batch, c->shape.size, c->shape.n);
     table_number(w->out, 11, 2, r->median_us);
     table_number(w->out, 11, 2, r->min_us);

@@ -21,6 +21,8 @@ typedef struct {
     size_t bytes; /* of one array */
     void *x_host, *dy_host, *out_host;
     cl_mem x, dy, out; /* out is y (forward) or dx (backward) */
+    cl_mem dparams;    /* BENCH_PASS_BWD_PARAMS: the three sums, in float (double for f64) */
+    double sums[3];    /* ... as read back by run_for_check */
     double *ns;        /* reps timings */
 } cell_state;
 
@@ -32,6 +34,8 @@ static void release_cell(cell_state *s)
         clReleaseMemObject(s->dy);
     if (s->out)
         clReleaseMemObject(s->out);
+    if (s->dparams)
+        clReleaseMemObject(s->dparams);
     free(s->x_host);
     free(s->dy_host);
     free(s->out_host);
@@ -40,7 +44,15 @@ static void release_cell(cell_state *s)
 
 static const char *pass_name(const bench_cell *c)
 {
-    return c->backward ? "golu_enqueue_backward" : "golu_enqueue_forward";
+    static const char *const names[BENCH_PASS_COUNT] = {
+        "golu_enqueue_forward", "golu_enqueue_backward", "golu_enqueue_backward_params"};
+    return names[c->backward];
+}
+
+/* Bytes of one element of the parameter sums. */
+static size_t sum_size(golu_dtype dtype)
+{
+    return dtype == GOLU_F64 ? sizeof(cl_double) : sizeof(cl_float);
 }
 
 /* bench_command for the GoLU kernel of the cell. */
@@ -50,7 +62,11 @@ static int enqueue_kernel(void *arg, cl_event *event)
     const bench_device *d = s->dev;
     const bench_cell *c = s->cell;
     golu_status st;
-    if (c->backward)
+    if (c->backward == BENCH_PASS_BWD_PARAMS)
+        st = golu_enqueue_backward_params(d->golu, d->queue, c->dtype, c->shape.n, s->dy, 0, s->x,
+                                          0, s->out, 0, s->dparams, 0, &bench_params, NULL, 0,
+                                          NULL, event);
+    else if (c->backward)
         st = golu_enqueue_backward(d->golu, d->queue, c->dtype, c->shape.n, s->dy, 0, s->x, 0,
                                    s->out, 0, &bench_params, 0, NULL, event);
     else
@@ -106,7 +122,9 @@ static int setup_cell(cell_state *s, const bench_options *o, uint64_t seed)
         s->dy = create_buffer(s->dev, CL_MEM_READ_ONLY, s->bytes, s->dy_host);
     if (s->x && (s->dy || !c->backward))
         s->out = create_buffer(s->dev, CL_MEM_READ_WRITE, s->bytes, NULL);
-    return s->out ? 0 : -1;
+    if (s->out && c->backward == BENCH_PASS_BWD_PARAMS)
+        s->dparams = create_buffer(s->dev, CL_MEM_READ_WRITE, 3 * sum_size(c->dtype), NULL);
+    return s->out && (s->dparams || c->backward != BENCH_PASS_BWD_PARAMS) ? 0 : -1;
 }
 
 /* Device-time median and minimum of `cmd` in nanoseconds, after o->warmup untimed runs. */
@@ -114,7 +132,10 @@ static int profile(cell_state *s, const bench_options *o, bench_command cmd, dou
                    double *min)
 {
     cl_command_queue q = s->dev->queue;
-    if (bench_warmup(q, cmd, s, o->warmup) != 0 || bench_profile(q, cmd, s, o->reps, s->ns) != 0)
+    /* the parameter pass is two kernels, and its event the second's: time the whole span */
+    int span = cmd == enqueue_kernel && s->cell->backward == BENCH_PASS_BWD_PARAMS;
+    if (bench_warmup(q, cmd, s, o->warmup) != 0 ||
+        (span ? bench_profile_span : bench_profile)(q, cmd, s, o->reps, s->ns) != 0)
         return -1;
     *min = bench_min(s->ns, o->reps);
     *median = bench_median(s->ns, o->reps);
@@ -127,7 +148,10 @@ static int run_for_check(cell_state *s)
 {
     static const unsigned char poison = 0xFF;
     cl_command_queue q = s->dev->queue;
+    const size_t sums_bytes = 3 * sum_size(s->cell->dtype);
     cl_int err = clEnqueueFillBuffer(q, s->out, &poison, 1, 0, s->bytes, 0, NULL, NULL);
+    if (err == CL_SUCCESS && s->dparams)
+        err = clEnqueueFillBuffer(q, s->dparams, &poison, 1, 0, sums_bytes, 0, NULL, NULL);
     if (err != CL_SUCCESS) {
         bench_report_cl("clEnqueueFillBuffer", err);
         return -1;
@@ -135,6 +159,15 @@ static int run_for_check(cell_state *s)
     if (enqueue_kernel(s, NULL) != 0)
         return -1;
     err = clEnqueueReadBuffer(q, s->out, CL_TRUE, 0, s->bytes, s->out_host, 0, NULL, NULL);
+    if (err == CL_SUCCESS && s->dparams) {
+        union {
+            cl_float f[3];
+            cl_double d[3];
+        } sums;
+        err = clEnqueueReadBuffer(q, s->dparams, CL_TRUE, 0, sums_bytes, &sums, 0, NULL, NULL);
+        for (int k = 0; k < 3; k++)
+            s->sums[k] = s->cell->dtype == GOLU_F64 ? sums.d[k] : (double)sums.f[k];
+    }
     if (err != CL_SUCCESS) {
         bench_report_cl("clEnqueueReadBuffer", err);
         return -1;
@@ -204,6 +237,9 @@ bench_cell_outcome bench_run_cell(const bench_device *dev, const bench_options *
         rc = run_for_check(&s);
         if (rc == 0) {
             bench_check_cell(cell, s.x_host, s.dy_host, s.out_host, &bench_params, &r->check);
+            if (s.dparams)
+                bench_check_param_sums(cell, s.x_host, s.dy_host, s.sums, &bench_params,
+                                       &r->check);
             r->checked = 1;
         }
     }

@@ -45,10 +45,14 @@ int bench_warmup(cl_command_queue queue, bench_command cmd, void *arg, unsigned 
     return finish(queue);
 }
 
-static int event_ns(cl_event ev, double *ns)
+/* END(ev) - START(ev), or with `since` END(ev) - END(since). */
+static int event_ns(cl_event ev, cl_event since, double *ns)
 {
     cl_ulong start = 0, end = 0;
-    cl_int err = clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL);
+    cl_int err = since ? clGetEventProfilingInfo(since, CL_PROFILING_COMMAND_END, sizeof start,
+                                                 &start, NULL)
+                       : clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof start,
+                                                 &start, NULL);
     if (err == CL_SUCCESS)
         err = clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL);
     if (err != CL_SUCCESS) {
@@ -65,17 +69,31 @@ static void release_events(cl_event *events, unsigned count)
         clReleaseEvent(events[i]);
 }
 
-int bench_profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps, double *ns)
+/* bench_profile, with a marker before each run when `span`. */
+static int profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps, double *ns,
+                   int span)
 {
     cl_event *events = malloc(reps * sizeof *events);
-    unsigned enqueued = 0;
+    cl_event *marks = span ? malloc(reps * sizeof *marks) : NULL;
+    unsigned enqueued = 0, marked = 0;
     int rc = 0;
-    if (!events) {
+    if (!events || (span && !marks)) {
         bench_report_cl("allocating events", CL_OUT_OF_HOST_MEMORY);
+        free(events);
+        free(marks);
         return -1;
     }
     /* All enqueued before any wait, so the device never idles while the host polls an event. */
     while (enqueued < reps && rc == 0) {
+        if (span) {
+            cl_int err = clEnqueueMarkerWithWaitList(queue, 0, NULL, &marks[marked]);
+            if (err != CL_SUCCESS) {
+                bench_report_cl("clEnqueueMarkerWithWaitList", err);
+                rc = -1;
+                break;
+            }
+            marked++;
+        }
         rc = cmd(arg, &events[enqueued]);
         if (rc == 0)
             enqueued++;
@@ -83,10 +101,24 @@ int bench_profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned
     if (finish(queue) != 0)
         rc = -1;
     for (unsigned i = 0; i < enqueued && rc == 0; i++)
-        rc = event_ns(events[i], &ns[i]);
+        rc = event_ns(events[i], span ? marks[i] : NULL, &ns[i]);
     release_events(events, enqueued);
+    if (span)
+        release_events(marks, marked);
     free(events);
+    free(marks);
     return rc;
+}
+
+int bench_profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps, double *ns)
+{
+    return profile(queue, cmd, arg, reps, ns, 0);
+}
+
+int bench_profile_span(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps,
+                       double *ns)
+{
+    return profile(queue, cmd, arg, reps, ns, 1);
 }
 
 int bench_wall(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps,

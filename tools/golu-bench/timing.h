@@ -21,6 +21,13 @@ int bench_warmup(cl_command_queue queue, bench_command cmd, void *arg, unsigned 
  * @return : 0 or -1. */
 int bench_profile(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps, double *ns);
 
+/* As bench_profile, for a command of several kernels whose event is its last one's
+ * (golu_enqueue_backward_params): the time of each run is END(its event) - END(a marker enqueued
+ * on the in-order queue just before it), which spans every kernel of the call and the gaps
+ * before and between them. @return : 0 or -1. */
+int bench_profile_span(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps,
+                       double *ns);
+
 /* Host wall-clock nanoseconds per call over `reps` back-to-back calls plus one clFinish.
  * @return : 0 or -1. */
 int bench_wall(cl_command_queue queue, bench_command cmd, void *arg, unsigned reps,
