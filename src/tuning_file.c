@@ -112,6 +112,8 @@ static int parse_string(line_cursor *c, const char *key, char **arena, const cha
         char ch = c->p[c->at++];
         if (ch == '"')
             break;
+        if (ch == '\t') /* the only control byte check_bytes() lets into a line */
+            return line_error(c, "%s: a tab inside the string", key);
         if (ch == '\\') {
             if (c->at >= c->len || (c->p[c->at] != '"' && c->p[c->at] != '\\'))
                 return line_error(c, "%s: only \\\" and \\\\ are escapes", key);

@@ -265,6 +265,8 @@ static const damaged_case damaged[] = {
     {"control byte in a string", "golu-tuning 1\ndevice=\"c\x01pu\" driver=\"5.0\"" ENTRY_REST, 0,
      "line 2: control byte 0x01"},
     {"lone CR", "golu-tuning 1\r\r\n", 0, "line 1: control byte 0x0d"},
+    {"tab in a string", "golu-tuning 1\ndevice=\"c\tpu\" driver=\"5.0\"" ENTRY_REST, 0,
+     "line 2: device: a tab inside the string"},
     {"one bad line among good ones", "golu-tuning 1\n" GOOD_ENTRY
                                      "device=\"gpu\" driver=\"1\" dtype=f16 pass=backward vw=4 "
                                      "local=64 groups_per_cu=8\n"
