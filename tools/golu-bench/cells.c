@@ -18,7 +18,8 @@ static size_t make_shapes(const bench_options *o, bench_shape *shapes)
     size_t count = 0;
     if (o->num_sizes > 0) {
         for (size_t i = 0; i < o->num_sizes; i++)
-            shapes[count++] = (bench_shape){1, o->sizes[i], o->sizes[i]};
+            shapes[count++] = (bench_shape){o->size_rows[i], o->sizes[i] / o->size_rows[i],
+                                            o->sizes[i]};
         return count;
     }
     for (size_t s = 0; s < SEED_SIZES; s++)

@@ -1,6 +1,7 @@
 /*
  * golu-bench: the cells of a run, one per (dtype, pass, shape). The default shapes are the seed
- * table, feature size x batch; --sizes gives flat element counts instead (batch 1, size n).
+ * table, feature size x batch; --sizes gives flat element counts instead (batch 1, size n), or
+ * ROWSxCOLS shapes (batch ROWS, size COLS).
  */
 #ifndef GOLU_BENCH_CELLS_H
 #define GOLU_BENCH_CELLS_H
@@ -20,7 +21,7 @@ typedef struct {
 
 typedef struct {
     golu_dtype dtype;
-    int backward; /* the pass: BENCH_PASS_* (options.h), non-zero for those that read dy */
+    int pass; /* BENCH_PASS_* (options.h); bench_pass_info() says what it reads and writes */
     bench_shape shape;
 } bench_cell;
 

@@ -21,7 +21,7 @@ static element_check check_element(const bench_cell *c, const void *x, const voi
                                    const void *got, uint64_t i, const golu_params *p)
 {
     element_check e = {{0, 0.0, 0.0}, 0.0, 0.0, 0.0};
-    int bwd = c->backward;
+    int bwd = bench_pass_info(c->pass)->reads_dy;
     switch (c->dtype) {
     case GOLU_F32: {
         float xv = ((const float *)x)[i], dv = bwd ? ((const float *)dy)[i] : 0.0f;
@@ -61,8 +61,8 @@ static void report_mismatch(const bench_cell *c, uint64_t i, const element_check
 {
     bench_progress_clear();
     fprintf(stderr, "golu-bench: check %s %s n=%" PRIu64 ": element %" PRIu64 ": x=%.17g",
-            golu_dtype_name(c->dtype), bench_pass_name(c->backward), c->shape.n, i, e->x);
-    if (c->backward)
+            golu_dtype_name(c->dtype), bench_pass_name(c->pass), c->shape.n, i, e->x);
+    if (bench_pass_info(c->pass)->reads_dy)
         fprintf(stderr, " dy=%.17g", e->dy);
     fprintf(stderr, " got=%.17g ref=%.17g (%.3g ulp)\n", e->got, e->r.ref,
             e->r.ulps >= 1e30 ? (double)INFINITY : e->r.ulps);
@@ -88,7 +88,7 @@ void bench_check_cell(const bench_cell *cell, const void *x, const void *dy, con
     }
     if (stats->mismatches > MAX_REPORTED)
         fprintf(stderr, "golu-bench: check %s %s n=%" PRIu64 ": ... %" PRIu64 " mismatches in all\n",
-                golu_dtype_name(cell->dtype), bench_pass_name(cell->backward), cell->shape.n,
+                golu_dtype_name(cell->dtype), bench_pass_name(cell->pass), cell->shape.n,
                 stats->mismatches);
 }
 
@@ -136,7 +136,7 @@ void bench_check_param_sums(const bench_cell *cell, const void *x, const void *d
         fprintf(stderr,
                 "golu-bench: check %s %s n=%" PRIu64 ": d%s sum %.17g, reference %.17Lg "
                 "(error %.3Lg of sum |term| %.6Lg, bound %g)\n",
-                golu_dtype_name(dt), bench_pass_name(cell->backward), cell->shape.n, names[k],
+                golu_dtype_name(dt), bench_pass_name(cell->pass), cell->shape.n, names[k],
                 sums[k], sum[k], abs_sum[k] > 0 ? err / abs_sum[k] : err, abs_sum[k], tol);
     }
 }

@@ -30,6 +30,21 @@ void bench_check_param_sums(const bench_cell *cell, const void *x, const void *d
                             const double sums[3], const golu_params *params,
                             bench_check_stats *stats);
 
+/* check_fused.c: the blending and fused-bias passes, with golu_check_blend and
+ * golu_check_column (tools/common/golu_reference.h), which state their bounds.
+ * A blending cell: got[i] against s * value + t * old[i] (dy unused for the forward). */
+void bench_check_blend_cell(const bench_cell *cell, const void *x, const void *dy,
+                            const void *old, const void *got, const golu_params *params,
+                            const golu_blend *blend, bench_check_stats *stats);
+
+/* A fused-bias cell (rows = batch, cols = size, unblended): got (y, or dx) per element with
+ * x + b formed in the compute type, and for the backward db per column against the
+ * long-double column sums. Counts the columns in stats->checked too; max_ulps covers the
+ * elements only (a column's error is a relative one, not in ulps). */
+void bench_check_bias_cell(const bench_cell *cell, const void *x, const void *dy, const void *b,
+                           const void *got, const void *db, const golu_params *params,
+                           bench_check_stats *stats);
+
 /* Adds a cell's stats into a running total. */
 void bench_check_accumulate(bench_check_stats *total, const bench_check_stats *cell);
 

@@ -109,7 +109,7 @@ static int run_cells(const bench_options *o, const bench_device *d, const bench_
             continue;
         bench_output_row(&w, &r);
         if (r.checked)
-            bench_check_accumulate(&totals.stats[r.cell.dtype][r.cell.backward], &r.check);
+            bench_check_accumulate(&totals.stats[r.cell.dtype][r.cell.pass], &r.check);
     }
     bench_output_end(&w);
     if (o->check && print_check_summary(&totals) && rc == BENCH_EXIT_OK)

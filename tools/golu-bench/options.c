@@ -131,23 +131,42 @@ static int dtype_item(const char *opt, const char *name, bench_options *o)
     return usage_error("%s: unknown dtype '%s' (expected f32, f16, bf16, f64)", opt, name);
 }
 
+const bench_pass_desc *bench_pass_info(int pass)
+{
+    static const bench_pass_desc passes[BENCH_PASS_COUNT] = {
+        [BENCH_PASS_FWD] = {"fwd", "forward", "golu_enqueue_forward", 0, 0, 0},
+        [BENCH_PASS_BWD] = {"bwd", "backward", "golu_enqueue_backward", 1, 0, 0},
+        [BENCH_PASS_BWD_PARAMS] = {"bwd-params", "backward-params", "golu_enqueue_backward_params",
+                                   1, 0, 0},
+        [BENCH_PASS_FWD_BLEND] = {"fwd-blend", "forward-blend", "golu_enqueue_forward_blend", 0, 1,
+                                  0},
+        [BENCH_PASS_BWD_BLEND] = {"bwd-blend", "backward-blend", "golu_enqueue_backward_blend", 1,
+                                  1, 0},
+        [BENCH_PASS_FWD_BIAS] = {"fwd-bias", "forward-bias", "golu_enqueue_forward_bias", 0, 0, 1},
+        [BENCH_PASS_BWD_BIAS] = {"bwd-bias", "backward-bias", "golu_enqueue_backward_bias", 1, 0,
+                                 1},
+    };
+    return pass >= 0 && pass < BENCH_PASS_COUNT ? &passes[pass] : NULL;
+}
+
 const char *bench_pass_name(int pass)
 {
-    static const char *const names[BENCH_PASS_COUNT] = {"fwd", "bwd", "bwd-params"};
-    return pass >= 0 && pass < BENCH_PASS_COUNT ? names[pass] : "?";
+    const bench_pass_desc *p = bench_pass_info(pass);
+    return p ? p->name : "?";
 }
 
 static int pass_item(const char *opt, const char *name, bench_options *o)
 {
     /* each pass by its label and by its long name */
-    static const char *const long_names[BENCH_PASS_COUNT] = {"forward", "backward",
-                                                             "backward-params"};
     int pass = -1;
     for (int p = 0; p < BENCH_PASS_COUNT; p++)
-        if (strcmp(name, bench_pass_name(p)) == 0 || strcmp(name, long_names[p]) == 0)
+        if (strcmp(name, bench_pass_info(p)->name) == 0 ||
+            strcmp(name, bench_pass_info(p)->long_name) == 0)
             pass = p;
     if (pass < 0)
-        return usage_error("%s: unknown pass '%s' (expected fwd, bwd, bwd-params)", opt, name);
+        return usage_error("%s: unknown pass '%s' (expected fwd, bwd, bwd-params, fwd-blend, "
+                           "bwd-blend, fwd-bias, bwd-bias)",
+                           opt, name);
     for (size_t i = 0; i < o->num_passes; i++)
         if (o->passes[i] == pass)
             return 0;
@@ -155,13 +174,29 @@ static int pass_item(const char *opt, const char *name, bench_options *o)
     return 0;
 }
 
+/* An element count, or ROWSxCOLS (each a count): a batch of ROWS rows of COLS, the shape the
+ * bias passes take (the others see ROWS * COLS elements). */
 static int size_item(const char *opt, const char *text, bench_options *o)
 {
-    uint64_t n;
-    if (bench_parse_count(text, &n) != 0)
-        return usage_error("%s: bad element count '%s' (e.g. 1000003, 2^24, 16M)", opt, text);
+    uint64_t rows = 1, n;
+    char part[64];
+    const char *x = strchr(text, 'x');
+    if (x) {
+        size_t len = (size_t)(x - text);
+        memcpy(part, text, len); /* len < 64: for_each_item's items are shorter */
+        part[len] = '\0';
+        uint64_t cols;
+        if (bench_parse_count(part, &rows) != 0 || bench_parse_count(x + 1, &cols) != 0 ||
+            cols > UINT64_MAX / rows)
+            return usage_error("%s: bad shape '%s' (e.g. 512x4096)", opt, text);
+        n = rows * cols;
+    } else if (bench_parse_count(text, &n) != 0) {
+        return usage_error("%s: bad element count '%s' (e.g. 1000003, 2^24, 16M, 512x4096)", opt,
+                           text);
+    }
     if (o->num_sizes == BENCH_MAX_SIZES)
         return usage_error("%s: more than %d sizes", opt, BENCH_MAX_SIZES);
+    o->size_rows[o->num_sizes] = rows;
     o->sizes[o->num_sizes++] = n;
     return 0;
 }

@@ -13,16 +13,34 @@
 
 #define BENCH_MAX_SIZES 256
 
-/* The timed passes: the values of bench_options.passes and of bench_cell.backward, which is
- * non-zero for every pass that reads dy and writes dx. */
+/* The timed passes: the values of bench_options.passes and of bench_cell.pass. A new pass is
+ * one more value here and one more row of bench_pass_info()'s table (options.c). */
 enum {
     BENCH_PASS_FWD = 0,        /* golu_enqueue_forward */
     BENCH_PASS_BWD = 1,        /* golu_enqueue_backward */
     BENCH_PASS_BWD_PARAMS = 2, /* golu_enqueue_backward_params: dx and the three parameter sums */
-    BENCH_PASS_COUNT = 3
+    BENCH_PASS_FWD_BLEND = 3,  /* golu_enqueue_forward_blend, blend {1, 1}: y += GoLU(x) */
+    BENCH_PASS_BWD_BLEND = 4,  /* golu_enqueue_backward_blend, blend {1, 1}: dx += gradient */
+    BENCH_PASS_FWD_BIAS = 5,   /* golu_enqueue_forward_bias on batch x size, b of size elements */
+    BENCH_PASS_BWD_BIAS = 6,   /* golu_enqueue_backward_bias: dx and the column sums db */
+    BENCH_PASS_COUNT = 7
 };
 
-/* "fwd", "bwd", "bwd-params" (the --pass names and the output's labels). */
+/* What a pass runs, reads and writes. */
+typedef struct {
+    const char *name;      /* the --pass name and the output's label: "fwd", "bwd-blend", ... */
+    const char *long_name; /* also accepted by --pass: "forward", "backward-blend", ... */
+    const char *call;      /* the libgolu call it times */
+    int reads_dy;          /* dy and x in, dx out (else x in, y out) */
+    int blends;            /* blend {1, 1}: the output's previous contents are read too */
+    int bias;              /* rows = batch, cols = size, a bias b of cols elements in (the
+                              backward: and its gradient db out) */
+} bench_pass_desc;
+
+/* The pass's description, or NULL for a value that is not a BENCH_PASS_*. */
+const bench_pass_desc *bench_pass_info(int pass);
+
+/* The pass's name ("fwd", "bwd", "bwd-params", "fwd-blend", ...), or "?". */
 const char *bench_pass_name(int pass);
 
 typedef enum { BENCH_FORMAT_TABLE, BENCH_FORMAT_CSV, BENCH_FORMAT_JSON } bench_format;
@@ -39,6 +57,7 @@ typedef struct {
     unsigned warmup;
     unsigned reps;
     uint64_t sizes[BENCH_MAX_SIZES]; /* --sizes; num_sizes == 0 means the seed table */
+    uint64_t size_rows[BENCH_MAX_SIZES]; /* --sizes ROWSxCOLS: the rows (batch); 1 for a count */
     size_t num_sizes;
     int check;
     bench_format format;

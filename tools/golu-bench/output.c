@@ -7,7 +7,7 @@
 
 static const char *pass_label(const bench_cell *c)
 {
-    return bench_pass_name(c->backward);
+    return bench_pass_name(c->pass);
 }
 
 /* ---- table ---------------------------------------------------------------------------------- */

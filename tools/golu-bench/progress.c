@@ -24,7 +24,7 @@ void bench_progress_show(size_t index, size_t total, const bench_cell *cell)
 {
     bench_progress_clear();
     int len = fprintf(stderr, "[%zu/%zu] %s %s n=%" PRIu64, index + 1, total,
-                      golu_dtype_name(cell->dtype), bench_pass_name(cell->backward), cell->shape.n);
+                      golu_dtype_name(cell->dtype), bench_pass_name(cell->pass), cell->shape.n);
     if (on_tty) {
         shown = len > 0 ? len : 0;
     } else {

@@ -37,4 +37,8 @@ bench_cell_outcome bench_run_cell(const bench_device *dev, const bench_options *
 /* The parameters every cell runs and is checked with: GoLU's defaults. */
 extern const golu_params bench_params;
 
+/* The blend of the blending passes: {1, 1}, gradient accumulation (the output is read too). The
+ * bias passes run unblended. */
+extern const golu_blend bench_blend;
+
 #endif

@@ -402,12 +402,13 @@ static int check_choice(tune_target *t, const golu_tuning *g)
     size_t bytes = (size_t)n * golu_dtype_size(t->dtype);
     uint64_t state = t->o->seed ^ UINT64_C(0xc3ec4);
     void *x = bench_make_x(t->dtype, n, &state);
-    void *dy = cell.backward ? bench_make_dy(t->dtype, n, &state) : NULL;
+    const int reads_dy = bench_pass_info(cell.pass)->reads_dy;
+    void *dy = reads_dy ? bench_make_dy(t->dtype, n, &state) : NULL;
     void *got = malloc(bytes);
     int rc = -1;
     golu_status st;
     static const unsigned char poison = 0xFF; /* NaN in every dtype */
-    if (!x || (cell.backward && !dy) || !got) {
+    if (!x || (reads_dy && !dy) || !got) {
         fputs("golu-bench: out of host memory\n", stderr);
     } else if ((st = golu_set_tuning(d->golu, d->device, t->dtype, t->pass, g)) != GOLU_OK) {
         bench_report_golu(d->golu, "golu_set_tuning", st);
