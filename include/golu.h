@@ -28,7 +28,8 @@
  * threads at once are safe, on one shared cl_command_queue or on a queue per thread (the library
  * serialises its own use of each cl_kernel object). The detail message is per context and is
  * overwritten by the latest failure of any thread: read it on the thread that failed, before other
- * threads can fail. golu_context_destroy() must not race with any other call on that context.
+ * threads can fail. golu_context_destroy() must not race with any other call on that context, nor
+ * golu_set_tuning() with calls that use the (device, dtype, pass) it changes.
  */
 #ifndef GOLU_H
 #define GOLU_H
@@ -140,8 +141,8 @@ typedef struct {
 
 /* ---- context -------------------------------------------------------------------------------- */
 
-/* Opaque. Holds the OpenCL context, its devices, the programs built per (device, dtype) on first
- * use, the chosen work-group sizes, and the last detail message. */
+/* Opaque. Holds the OpenCL context, its devices, the programs built per (device, dtype, pass) on
+ * first use, the launch configurations (per-device tuning, below), and the last detail message. */
 typedef struct golu_context golu_context;
 
 /*! golu_context_create() :
@@ -196,8 +197,9 @@ GOLU_API cl_command_queue golu_context_default_queue(golu_context *ctx);
 GOLU_API golu_status golu_dtype_supported(golu_context *ctx, cl_device_id device, golu_dtype dtype);
 
 /*! golu_prepare() :
- *  Builds now (instead of at the first enqueue) the programs for `dtype` on every device of the
- *  context that supports it (from the program cache, see below, when it holds them).
+ *  Builds now (instead of at the first enqueue) the programs for `dtype`, both passes, on every
+ *  device of the context that supports it (from the program cache, see below, when it holds
+ *  them; the passes share one program when their tuned vector widths agree).
  *  @return : GOLU_OK, GOLU_ERROR_BUILD_FAILED (detail = build log), ... */
 GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
 
