@@ -398,7 +398,8 @@ static int check_choice(tune_target *t, const golu_tuning *g)
 {
     const bench_device *d = t->d;
     uint64_t n = t->sizes[0] < BENCH_TUNE_CHECK_N ? t->sizes[0] : BENCH_TUNE_CHECK_N;
-    bench_cell cell = {t->dtype, t->pass == GOLU_PASS_BACKWARD, {1, n, n}};
+    bench_cell cell = {t->dtype, t->pass == GOLU_PASS_BACKWARD ? BENCH_PASS_BWD : BENCH_PASS_FWD,
+                       {1, n, n}};
     size_t bytes = (size_t)n * golu_dtype_size(t->dtype);
     uint64_t state = t->o->seed ^ UINT64_C(0xc3ec4);
     void *x = bench_make_x(t->dtype, n, &state);
@@ -673,11 +674,12 @@ int bench_tune(const bench_options *o, const bench_device *d)
     }
     size_t passes = 0;
     for (size_t p = 0; p < o->num_passes; p++) {
-        if (o->passes[p] == 0 || o->passes[p] == 1)
+        if (o->passes[p] == BENCH_PASS_FWD || o->passes[p] == BENCH_PASS_BWD)
             passes++;
         else
-            fputs("golu-bench: --tune tunes the fwd and bwd passes; the others are launched with "
-                  "the bwd pass's configuration\n", stderr);
+            fprintf(stderr, "golu-bench: --tune tunes fwd and bwd; %s is launched with the "
+                    "configuration of the library pass it belongs to\n",
+                    bench_pass_name(o->passes[p]));
     }
     size_t total = num_dtypes * passes;
     unsigned warmup = o->warmup_given ? o->warmup : 1;
@@ -691,13 +693,13 @@ int bench_tune(const bench_options *o, const bench_device *d)
     static tune_target t; /* large (the candidates): not on the stack */
     for (size_t i = 0; i < num_dtypes && rc == BENCH_EXIT_OK; i++) {
         for (size_t p = 0; p < o->num_passes && rc == BENCH_EXIT_OK; p++) {
-            if (o->passes[p] != 0 && o->passes[p] != 1)
-                continue; /* another --pass (e.g. bwd-params) runs with the backward tuning */
+            if (o->passes[p] != BENCH_PASS_FWD && o->passes[p] != BENCH_PASS_BWD)
+                continue; /* the other passes run with the fwd or bwd configuration */
             memset(&t, 0, sizeof t);
             t.o = o;
             t.d = d;
             t.dtype = dtypes[i];
-            t.pass = o->passes[p] == 1 ? GOLU_PASS_BACKWARD : GOLU_PASS_FORWARD;
+            t.pass = o->passes[p] == BENCH_PASS_BWD ? GOLU_PASS_BACKWARD : GOLU_PASS_FORWARD;
             t.warmup = warmup;
             t.reps = reps;
             t.num_sizes = tuning_sizes(o, d, t.dtype, t.sizes);
