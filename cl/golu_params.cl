@@ -135,19 +135,19 @@ inline void golu_tree_sum3(__local real *tree, real *sum, real *comp)
 
 /* ---- the kernels ---------------------------------------------------------------------------- */
 
-/* dx (if dx is not NULL) = s * dy * dGoLU/dx + t * dx, as golu_backward_blend; partials[3*group + k]
+/* dx (if write_dx) = s * dy * dGoLU/dx + t * dx, as golu_backward_blend; partials[3*group + k]
  * (k = alpha, beta, gamma) = the group's sum of dy * dy/dparam_k. The whole vectors go to the
  * work-items in a grid-stride loop, the n % GOLU_VW tail elements likewise, one at a time. */
 #define GOLU_PARAMS_KERNEL(NAME, LOADV, STOREV)                                                    \
     __kernel void NAME(__global const storage_t *dy, ulong dy_off, __global const storage_t *x,     \
                        ulong x_off, __global storage_t *dx, ulong dx_off, __global real *partials, \
-                       ulong partials_off, ulong n, real alpha, real beta, real gamma, real s,     \
-                       real t)                                                                     \
+                       ulong partials_off, ulong n, ulong write_dx, real alpha, real beta,         \
+                       real gamma, real s, real t)                                                 \
     {                                                                                              \
         __local real tree[6 * GOLU_REDUCE_LOCAL_MAX];                                              \
         __global const storage_t *dyp = dy + dy_off;                                               \
         __global const storage_t *xp = x + x_off;                                                  \
-        __global storage_t *dxp = dx ? dx + dx_off : 0;                                            \
+        __global storage_t *dxp = dx + dx_off; /* any buffer when !write_dx: never touched */      \
         const ulong nvec = n / GOLU_VW;                                                            \
         const ulong gid = get_global_id(0);                                                        \
         const ulong stride = get_global_size(0);                                                   \
@@ -157,7 +157,7 @@ inline void golu_tree_sum3(__local real *tree, real *sum, real *comp)
         for (ulong i = gid; i < nvec; i += stride) {                                               \
             realV xv = LOADV(xp, i), dyv = LOADV(dyp, i);                                          \
             realV v = golu_backward_parts(xv, dyv, alpha, beta, gamma, &g);                        \
-            if (dxp)                                                                               \
+            if (write_dx)                                                                          \
                 STOREV(dxp, i, GOLU_BLEND(v, LOADV(dxp, i), s, t));                                \
             golu_param_terms(xv, dyv, g, alpha, beta, gamma, &ta, &tb, &tg);                       \
             GOLU_SUM_ADD(realV, sa, ca, ta);                                                       \
@@ -167,7 +167,7 @@ inline void golu_tree_sum3(__local real *tree, real *sum, real *comp)
         for (ulong k = nvec * GOLU_VW + gid; k < n; k += stride) {                                 \
             realV xv = (realV)(GOLU_LOAD1(xp, k)), dyv = (realV)(GOLU_LOAD1(dyp, k));              \
             realV v = golu_backward_parts(xv, dyv, alpha, beta, gamma, &g);                        \
-            if (dxp)                                                                               \
+            if (write_dx)                                                                          \
                 GOLU_STORE1(dxp, k, GOLU_LANE0(GOLU_BLEND(v, GOLU_LOAD1(dxp, k), s, t)));          \
             golu_param_terms(xv, dyv, g, alpha, beta, gamma, &ta, &tb, &tg);                       \
             real a0 = GOLU_LANE0(sa), b0 = GOLU_LANE0(sb), g0 = GOLU_LANE0(sg);                    \

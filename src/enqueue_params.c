@@ -105,10 +105,12 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
     if (!partials)
         return golu_fail_cl(ctx, "clCreateBuffer(partial sums)", err);
 
-    golu_launch_args args = {.count = 4, .n = n};
+    /* Without dx the kernel gets dy in its place, and write_dx = 0 keeps it from touching it: a
+     * real buffer rather than a NULL one, which some runtimes (Oclgrind) treat as undefined. */
+    golu_launch_args args = {.count = 4, .n = n, .count_count = 1, .counts = {dx ? 1 : 0}};
     args.mems[0] = dy, args.offsets[0] = dy_offset;
     args.mems[1] = x, args.offsets[1] = x_offset;
-    args.mems[2] = dx, args.offsets[2] = dx ? dx_offset : 0; /* NULL: no dx */
+    args.mems[2] = dx ? dx : dy, args.offsets[2] = dx ? dx_offset : dy_offset;
     args.mems[3] = partials;
     golu_scalars scalars;
     golu_scalars_pack(&scalars, dtype, params, blend);
