@@ -5,7 +5,8 @@
  * all the same array (offset 1: the unaligned kernel), each in one buffer of about 4 GiB. Every
  * element is checked against the long-double reference (a memo per 16-bit input pattern keeps that
  * to a few reference calls per pattern), and the elements outside the call's range must keep their
- * values. The inputs are a hash of the index, so a result written to the wrong index shows.
+ * values. The inputs are a hash of the index, so a result written to the wrong index shows. Then
+ * a short forward between element offsets on either side of 2^31.
  *
  * The size needs CL_DEVICE_MAX_MEM_ALLOC_SIZE, CL_DEVICE_GLOBAL_MEM_SIZE and the host's available
  * memory to allow about 4 GiB (plus 1 GiB to spare on the host); otherwise the test runs the
@@ -122,11 +123,12 @@ static cl_mem make_buffer(ts_env *env, uint64_t elements)
     return buf;
 }
 
-static uint16_t *map(ts_env *env, cl_mem buf, uint64_t elements, cl_map_flags flags)
+/* Elements [first, first + count) of a 16-bit buffer, mapped. */
+static uint16_t *map(ts_env *env, cl_mem buf, uint64_t first, uint64_t count, cl_map_flags flags)
 {
     cl_int err;
-    void *p = clEnqueueMapBuffer(env->queue, buf, CL_TRUE, flags, 0, (size_t)elements * 2, 0, NULL,
-                                 NULL, &err);
+    void *p = clEnqueueMapBuffer(env->queue, buf, CL_TRUE, flags, (size_t)first * 2,
+                                 (size_t)count * 2, 0, NULL, NULL, &err);
     ts_cl_check(err);
     return p;
 }
@@ -140,7 +142,7 @@ static void unmap(ts_env *env, cl_mem buf, uint16_t *p)
 static void fill(ts_env *env, cl_mem buf, uint64_t elements, uint64_t salt)
 {
     double t0 = now_s();
-    uint16_t *p = map(env, buf, elements, CL_MAP_WRITE_INVALIDATE_REGION);
+    uint16_t *p = map(env, buf, 0, elements, CL_MAP_WRITE_INVALIDATE_REGION);
     for (uint64_t i = 0; i < elements; i++)
         p[i] = pattern(i, salt);
     unmap(env, buf, p);
@@ -199,6 +201,40 @@ static void wait_and_release(cl_event ev)
     ts_cl_check(clReleaseEvent(ev));
 }
 
+/* A forward of m elements between offsets around 2^31 of the buffer (x from 2^31 - 999, so that
+ * it straddles 2^31; y from 2^31 + 1003; both odd, so the element-wise kernel), whose values
+ * are the previous results: the offsets themselves past 2^31 (and, for 2-byte elements, their
+ * byte offsets past 2^32). x must be unchanged, and y computed from it. */
+static uint64_t forward_at_large_offsets(ts_env *env, cl_mem buf)
+{
+    const uint64_t xo = (UINT64_C(1) << 31) - 999, yo = (UINT64_C(1) << 31) + 1003, m = 2000;
+    uint16_t x[2000];
+    uint16_t *p = map(env, buf, xo, m, CL_MAP_READ);
+    memcpy(x, p, sizeof x);
+    unmap(env, buf, p);
+    cl_event ev = NULL;
+    ts_assert_status(env->ctx,
+                     golu_enqueue_forward(env->ctx, env->queue, GOLU_F16, m, buf, xo, buf, yo, NULL,
+                                          0, NULL, &ev),
+                     GOLU_OK);
+    wait_and_release(ev);
+    uint64_t bad = 0;
+    p = map(env, buf, xo, yo + m - xo, CL_MAP_READ);
+    for (uint64_t i = 0; i < m; i++) {
+        uint16_t got = p[yo - xo + i];
+        golu_check_result r = golu_check_16(0, 0, x[i], 0, got, 1.0, 1.0, 1.0);
+        if ((!r.ok || p[i] != x[i]) && bad++ < 5)
+            print_message("  offsets x %" PRIu64 ", y %" PRIu64 ", i %" PRIu64
+                          ": x 0x%04x (now 0x%04x) gave 0x%04x, reference %.9g\n",
+                          xo, yo, i, x[i], p[i], got, r.ref);
+    }
+    unmap(env, buf, p);
+    print_message("  forward of %" PRIu64 " elements from offset %" PRIu64 " to offset %" PRIu64
+                  ": %" PRIu64 " wrong\n",
+                  m, xo, yo, bad);
+    return bad;
+}
+
 /* y = GoLU(x) in place on f16, offset 0: the whole-vector kernel. */
 static void test_forward_f16_in_place(void **state)
 {
@@ -221,12 +257,14 @@ static void test_forward_f16_in_place(void **state)
     print_message("  forward of %" PRIu64 " elements: %.1f s\n", n, now_s() - t0);
 
     t0 = now_s();
-    uint16_t *p = map(env, buf, elements, CL_MAP_READ);
+    uint16_t *p = map(env, buf, 0, elements, CL_MAP_READ);
     uint64_t bad = check(p, elements, 0, n, 0, 0, salt);
     unmap(env, buf, p);
     print_message("  check: %.1f s\n", now_s() - t0);
-    clReleaseMemObject(buf);
     assert_int_equal(bad, 0);
+    if (n >= (UINT64_C(1) << 31) + 3003)
+        assert_int_equal(forward_at_large_offsets(env, buf), 0);
+    clReleaseMemObject(buf);
 }
 
 /* dx = dy * GoLU'(x) on bf16 with dy, x and dx one array (allowed: dx exactly dy and exactly x),
@@ -252,7 +290,7 @@ static void test_backward_bf16_offset(void **state)
     print_message("  backward of %" PRIu64 " elements: %.1f s\n", n, now_s() - t0);
 
     t0 = now_s();
-    uint16_t *p = map(env, buf, elements, CL_MAP_READ);
+    uint16_t *p = map(env, buf, 0, elements, CL_MAP_READ);
     uint64_t bad = check(p, elements, 1, 1 + n, 1, 1, salt);
     unmap(env, buf, p);
     print_message("  check: %.1f s\n", now_s() - t0);
