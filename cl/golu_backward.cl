@@ -10,7 +10,24 @@
 
 /* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate. */
 
-/* Variants as in the forward family: plain, and blending (dx = s * gradient + t * dx). */
+/* Variants as in the forward family: plain, and blending (dx = s * gradient + t * dx); the loop
+ * as there (GOLU_UNROLL loads of x and dy, then the computes and stores). */
+#if GOLU_UNROLL > 1
+#define GOLU_BACKWARD_LOAD_U(u, LOADV, STOREV, OUT)                                                \
+    const realV x##u = LOADV(xp, i + u * stride);                                                  \
+    const realV dy##u = LOADV(dyp, i + u * stride);
+#define GOLU_BACKWARD_STORE_U(u, LOADV, STOREV, OUT)                                               \
+    STOREV(dxp, i + u * stride,                                                                    \
+           OUT(golu_backward_value(x##u, dy##u, alpha, beta, gamma), LOADV(dxp, i + u * stride)));
+#define GOLU_BACKWARD_UNROLLED(LOADV, STOREV, OUT)                                                 \
+    for (; i + (GOLU_UNROLL - 1) * stride < nvec; i += GOLU_UNROLL * stride) {                     \
+        GOLU_UNROLL_EACH(GOLU_BACKWARD_LOAD_U, LOADV, STOREV, OUT)                                 \
+        GOLU_UNROLL_EACH(GOLU_BACKWARD_STORE_U, LOADV, STOREV, OUT)                                \
+    }
+#else
+#define GOLU_BACKWARD_UNROLLED(LOADV, STOREV, OUT) /* not used: GOLU_GRID_LOOP drops it */
+#endif
+
 #define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV, EXTRA_ARGS, OUT)                                 \
     __kernel void NAME(__global const storage_t *dy, ulong dy_off, __global const storage_t *x,     \
                        ulong x_off, __global storage_t *dx, ulong dx_off, ulong n, real alpha,     \
@@ -22,7 +39,7 @@
         const ulong nvec = n / GOLU_VW;                                                            \
         const ulong gid = get_global_id(0);                                                        \
         const ulong stride = get_global_size(0);                                                   \
-        for (ulong i = gid; i < nvec; i += stride)                                                 \
+        GOLU_GRID_LOOP(GOLU_BACKWARD_UNROLLED(LOADV, STOREV, OUT))                                 \
             STOREV(dxp, i,                                                                         \
                    OUT(golu_backward_value(LOADV(xp, i), LOADV(dyp, i), alpha, beta, gamma),       \
                        LOADV(dxp, i)));                                                            \

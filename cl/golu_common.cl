@@ -2,6 +2,7 @@
  * libgolu: definitions shared by every GoLU kernel family. The host prepends
  *   #define GOLU_DTYPE <0 f32 | 1 f16 | 2 bf16 | 3 f64>   (golu_dtype's values)
  *   #define GOLU_VW    <1 | 2 | 4 | 8 | 16>               (elements per work-item per step)
+ *   #define GOLU_UNROLL <1 | 2 | 4>                        (vectors loaded per step, see below)
  *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
  * which the host uses when every offset is a multiple of GOLU_VW (whole-vector loads and stores),
@@ -17,12 +18,40 @@
 #ifndef GOLU_VW
 #define GOLU_VW 4
 #endif
+#ifndef GOLU_UNROLL
+#define GOLU_UNROLL 1
+#endif
 #ifndef GOLU_HAS_FP16
 #define GOLU_HAS_FP16 0 /* the host sets 1 when the device has cl_khr_fp16 */
 #endif
 
 #define GOLU_CAT_(a, b) a##b
 #define GOLU_CAT(a, b) GOLU_CAT_(a, b)
+
+/* GOLU_UNROLL_EACH(M, A, B, C): M(0, A, B, C) M(1, A, B, C) ... up to GOLU_UNROLL - 1. The
+ * element-wise kernels' unrolled loop step (GOLU_UNROLL > 1) writes its loads and its stores with
+ * it: an unroll by hand, so that no compiler keeps the step rolled or its vectors in memory. */
+#if GOLU_UNROLL == 1
+#define GOLU_UNROLL_EACH(M, A, B, C) M(0, A, B, C)
+#elif GOLU_UNROLL == 2
+#define GOLU_UNROLL_EACH(M, A, B, C) M(0, A, B, C) M(1, A, B, C)
+#elif GOLU_UNROLL == 4
+#define GOLU_UNROLL_EACH(M, A, B, C) M(0, A, B, C) M(1, A, B, C) M(2, A, B, C) M(3, A, B, C)
+#else
+#error "GOLU_UNROLL must be 1, 2 or 4"
+#endif
+
+/* GOLU_GRID_LOOP(UNROLLED) opens the element-wise kernels' grid-stride loop over vector index i
+ * (from gid, by stride, below nvec): with GOLU_UNROLL > 1 the UNROLLED steps first, then this
+ * loop finishes from where they stopped; with GOLU_UNROLL 1 exactly the plain loop. */
+#if GOLU_UNROLL == 1
+#define GOLU_GRID_LOOP(UNROLLED) for (ulong i = gid; i < nvec; i += stride)
+#else
+#define GOLU_GRID_LOOP(UNROLLED)                                                                   \
+    ulong i = gid;                                                                                 \
+    UNROLLED                                                                                       \
+    for (; i < nvec; i += stride)
+#endif
 
 #if GOLU_VW == 1
 #define GOLU_VSUFFIX

@@ -199,7 +199,7 @@ GOLU_API golu_status golu_dtype_supported(golu_context *ctx, cl_device_id device
 /*! golu_prepare() :
  *  Builds now (instead of at the first enqueue) the programs for `dtype`, both passes, on every
  *  device of the context that supports it (from the program cache, see below, when it holds
- *  them; the passes share one program when their tuned vector widths agree).
+ *  them; the passes share one program when their tuned vector widths and unrolls agree).
  *  @return : GOLU_OK, GOLU_ERROR_BUILD_FAILED (detail = build log), ... */
 GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
 
@@ -227,16 +227,23 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
  * and they loop over the rest, so at large n each work-item handles about
  * n / (vector_width * local_size * groups) vectors (the elements per work-item).
  * local_size is a preference: the launch takes the smallest of it, the device's and the
- * kernel's work-group limits (rounded down to the kernel's preferred multiple), and halves it if
- * the runtime refuses it. Valid values (anything else is GOLU_ERROR_INVALID_ARGUMENT here and
- * makes a tuning file invalid):
+ * kernel's work-group limits (rounded down to the kernel's preferred multiple; on CPU devices
+ * with unroll above 1, also 1024, since CPU runtimes keep a group's private values on one
+ * thread's stack), and halves it if the runtime refuses it. unroll is how many vectors a
+ * work-item loads, stride apart, before it computes and stores them, in one step of its loop
+ * (more loads in flight per work-item; steps of one vector finish the rest); it changes nothing
+ * while the grid covers n in one step.
+ * Valid values (anything else, 0 included, is GOLU_ERROR_INVALID_ARGUMENT here and makes a
+ * tuning file invalid):
  *   vector_width            1, 2, 4, 8 or 16 (a program build option: one program per width)
  *   local_size              a power of two, 1 to 4096
- *   groups_per_compute_unit 1 to 1024 */
+ *   groups_per_compute_unit 1 to 1024
+ *   unroll                  1, 2 or 4 (a program build option, like vector_width) */
 typedef struct {
-    unsigned vector_width;
-    unsigned local_size;
-    unsigned groups_per_compute_unit;
+    unsigned vector_width;            /* elements per vector: consecutive, one load each */
+    unsigned local_size;              /* work-items per work-group (a preference, see above) */
+    unsigned groups_per_compute_unit; /* work-groups at most, per compute unit */
+    unsigned unroll;                  /* vectors loaded before computing, per loop step */
 } golu_tuning;
 
 /* The two passes, each tuned on its own. Pinned values. */
@@ -252,10 +259,10 @@ typedef enum {
     GOLU_TUNING_FORCED = 2   /* golu_set_tuning() */
 } golu_tuning_source;
 
-/* The tuning file. `golu-bench --tune` measures vector widths, work-group sizes and group counts
- * per (dtype, pass) on a device and records the fastest in a text file that every context reads
- * once, when it is created (golu_context_create*()); later changes to the file reach new contexts
- * only. Where it is:
+/* The tuning file. `golu-bench --tune` measures vector widths, work-group sizes, group counts
+ * and unrolls per (dtype, pass) on a device and records the fastest in a text file that every
+ * context reads once, when it is created (golu_context_create*()); later changes to the file
+ * reach new contexts only. Where it is:
  *   GOLU_TUNING_FILE  the file's path. "off" (any case) or "0": no file, built-in defaults only.
  *                     Unset or empty: <cache folder>/tuning.txt, the cache folder being the
  *                     program cache's (GOLU_CACHE_DIR, XDG_CACHE_HOME, HOME; see above). With
@@ -264,19 +271,19 @@ typedef enum {
  * and it may be edited by hand):
  *     # comment lines and blank lines are skipped
  *     golu-tuning 1
- *     device="<CL_DEVICE_NAME>" driver="<CL_DRIVER_VERSION>" dtype=f32 pass=forward vw=16 local=1024 groups_per_cu=16
- * The header line "golu-tuning 1" comes before any entry. An entry has exactly these seven
+ *     device="<CL_DEVICE_NAME>" driver="<CL_DRIVER_VERSION>" dtype=f32 pass=forward vw=16 local=1024 groups_per_cu=16 unroll=1
+ * The header line "golu-tuning 1" comes before any entry. An entry has exactly these eight
  * key=value fields, in any order, separated by spaces or tabs: device and driver are quoted,
  * exact (case-sensitive) copies of the device's strings, with \" and \\ the only escapes and no
  * control characters (at most 1024 bytes each); dtype is f32, f16, bf16 or f64; pass is forward
- * or backward; vw, local and groups_per_cu are decimal numbers (no sign, no leading zero) within
- * golu_tuning's ranges. An entry applies to the devices whose name and driver version are equal
- * to its strings; a (dtype, pass) without one uses the built-in defaults.
+ * or backward; vw, local, groups_per_cu and unroll are decimal numbers (no sign, no leading
+ * zero) within golu_tuning's ranges. An entry applies to the devices whose name and driver
+ * version are equal to its strings; a (dtype, pass) without one uses the built-in defaults.
  * Strictness: the whole file is ignored (every device gets the built-in defaults) when any line
  * is malformed: a missing header, an unknown, missing or repeated key, a bad number or range
- * (vw=3, local=1000), a second entry for the same (device, driver, dtype, pass), a NUL or
- * control byte, a line longer than 8192 bytes, more than 4096 entries, a last line without its
- * newline (a cut file), or a file over 1 MiB. A file that is missing at the default location is
+ * (vw=3, local=1000, unroll=3), a second entry for the same (device, driver, dtype, pass), a
+ * NUL or control byte, a line longer than 8192 bytes, more than 4096 entries, a last line
+ * without its newline (a cut file), or a file over 1 MiB. A file that is missing at the default location is
  * normal and says nothing; any other reason a file is not used (unreadable, not a regular file,
  * malformed) is kept in golu_context_tuning_note(). It never makes a call fail. */
 
@@ -306,7 +313,8 @@ GOLU_API golu_status golu_get_tuning(golu_context *ctx, cl_device_id device, gol
  *  Forces the launch configuration of `device`, `dtype`, `pass` in this context, over the file
  *  and the defaults; `tuning` NULL goes back to them. The kernels of that (device, dtype, pass)
  *  are released and built again at their next use (from the program cache when it holds that
- *  vector width). golu-bench --tune measures candidates this way; applications may use it too.
+ *  vector width and unroll). golu-bench --tune measures candidates this way; applications may
+ *  use it too.
  *  Nothing is written to the tuning file.
  *  Thread-safety: unlike the other calls, it must not run while another thread enqueues work of
  *  that (device, dtype, pass) on this context (it releases the kernel objects such a call uses);

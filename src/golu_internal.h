@@ -48,6 +48,9 @@ extern const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT];
  * the program as -DGOLU_REDUCE_LOCAL_MAX. */
 #define GOLU_REDUCE_LOCAL_MAX 256
 
+/* The largest work-group on a CPU device when the tuning's unroll is above 1 (work_size.c). */
+#define GOLU_CPU_UNROLLED_LOCAL_MAX 1024
+
 /* One built kernel and how it is launched. clSetKernelArg on a shared cl_kernel is not
  * thread-safe, so `lock` covers setting the arguments and the enqueue that reads them. */
 typedef struct {
@@ -92,11 +95,12 @@ cl_int golu_kernel_launch(golu_kernel_slot *ks, const golu_launch_args *args, un
 #define GOLU_PASS_COUNT 2
 
 /* The program of one (device, dtype, pass), built on first use with that pass's tuning. When
- * both passes of a dtype use one vector width they share the cl_program (each holds a
- * reference) and each has its own kernel objects, launched with its own work sizes. */
+ * both passes of a dtype use one vector width and unroll they share the cl_program (each holds
+ * a reference) and each has its own kernel objects, launched with its own work sizes. */
 typedef struct {
     int built;          /* 0 not yet, 1 built; read and written under the dtype's build_lock */
     unsigned vw;        /* GOLU_VW it was built with: elements per work-item per step */
+    unsigned unroll;    /* GOLU_UNROLL it was built with: vectors loaded per loop step */
     cl_program program;
     golu_kernel_slot kernels[GOLU_KERNEL_COUNT];
 } golu_program_slot;

@@ -1,7 +1,8 @@
 /* Programs: one per (device, dtype, pass), built on first use (from the on-disk binary cache, else
- * from the kernel source) with that pass's tuning, and kept in the context. GOLU_DTYPE and GOLU_VW
- * are passed as -D options; no relaxed-math option is ever used. The two passes of a dtype share
- * one cl_program when their vector widths agree (the usual case), so that it is compiled once. */
+ * from the kernel source) with that pass's tuning, and kept in the context. GOLU_DTYPE, GOLU_VW and
+ * GOLU_UNROLL are passed as -D options; no relaxed-math option is ever used. The two passes of a
+ * dtype share one cl_program when their vector widths and unrolls agree (the usual case), so that
+ * it is compiled once. */
 #include "golu_internal.h"
 
 #include <stdio.h>
@@ -78,6 +79,7 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_
     memset(built, 0, sizeof *built);
     built->program = program;
     built->vw = tuning->vector_width;
+    built->unroll = tuning->unroll;
     for (int k = 0; k < GOLU_KERNEL_COUNT && status == GOLU_OK; k++) {
         golu_kernel_slot *ks = &built->kernels[k];
         ks->kernel = clCreateKernel(program, golu_kernel_names[k], &err);
@@ -99,21 +101,23 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_
     return status;
 }
 
-/* The cl_program for `options`: the other pass's when it was built with the same vector width,
- * else one from the program cache (binary_cache.c) that yields the kernels, else a compile of the
- * source, offered to the cache. On GOLU_OK `built` holds the program and its kernels. */
+/* The cl_program for `options`: the other pass's when it was built with the same vector width and
+ * unroll, else one from the program cache (binary_cache.c) that yields the kernels, else a
+ * compile of the source, offered to the cache. On GOLU_OK `built` holds the program and its kernels. */
 static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype dtype,
                                  const golu_tuning *tuning, const golu_program_slot *other,
                                  golu_program_slot *built)
 {
-    if (other->built && other->vw == tuning->vector_width) {
+    if (other->built && other->vw == tuning->vector_width && other->unroll == tuning->unroll) {
         clRetainProgram(other->program);
         return make_kernels(ctx, dev, tuning, other->program, built);
     }
-    char options[128];
+    char options[160];
     snprintf(options, sizeof options,
-             "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_HAS_FP16=%d -DGOLU_REDUCE_LOCAL_MAX=%d", (int)dtype,
-             tuning->vector_width, dev->has_fp16, GOLU_REDUCE_LOCAL_MAX);
+             "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_UNROLL=%u -DGOLU_HAS_FP16=%d "
+             "-DGOLU_REDUCE_LOCAL_MAX=%d",
+             (int)dtype, tuning->vector_width, tuning->unroll, dev->has_fp16,
+             GOLU_REDUCE_LOCAL_MAX);
     char *source = NULL;
     golu_status status = golu_kernel_source(ctx, &source);
     if (status != GOLU_OK)
@@ -158,6 +162,7 @@ static golu_status build(golu_context *ctx, golu_device *dev, golu_dtype dtype, 
     }
     slot->program = built.program;
     slot->vw = built.vw;
+    slot->unroll = built.unroll;
     slot->built = 1;
     return GOLU_OK;
 }

@@ -12,10 +12,21 @@
 
 #define HEADER "golu-tuning"
 
-enum { KEY_DEVICE, KEY_DRIVER, KEY_DTYPE, KEY_PASS, KEY_VW, KEY_LOCAL, KEY_GROUPS, KEY_COUNT };
+enum {
+    KEY_DEVICE,
+    KEY_DRIVER,
+    KEY_DTYPE,
+    KEY_PASS,
+    KEY_VW,
+    KEY_LOCAL,
+    KEY_GROUPS,
+    KEY_UNROLL,
+    KEY_COUNT
+};
 
-static const char *const key_names[KEY_COUNT] = {"device", "driver", "dtype", "pass",
-                                                 "vw",     "local",  "groups_per_cu"};
+static const char *const key_names[KEY_COUNT] = {"device", "driver",        "dtype", "pass",
+                                                 "vw",     "local",         "groups_per_cu",
+                                                 "unroll"};
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -63,6 +74,8 @@ int golu_tuning_check(const golu_tuning *t, char *why, size_t capacity)
     if (t->groups_per_compute_unit < 1 || t->groups_per_compute_unit > 1024)
         return say(why, capacity, "groups_per_cu=%u: expected 1 to 1024",
                    t->groups_per_compute_unit);
+    if (t->unroll != 1 && t->unroll != 2 && t->unroll != 4)
+        return say(why, capacity, "unroll=%u: expected 1, 2 or 4", t->unroll);
     return 1;
 }
 
@@ -181,8 +194,10 @@ static int parse_word(line_cursor *c, int key, golu_tuning_record *r)
         r->tuning.vector_width = v;
     else if (key == KEY_LOCAL)
         r->tuning.local_size = v;
-    else
+    else if (key == KEY_GROUPS)
         r->tuning.groups_per_compute_unit = v;
+    else
+        r->tuning.unroll = v;
     return 1;
 }
 
@@ -456,10 +471,11 @@ char *golu_tuning_format(const golu_tuning_record *records, size_t count, size_t
         k += put_string(text + k, r->device);
         memcpy(text + k, " driver=", 8), k += 8;
         k += put_string(text + k, r->driver);
-        k += (size_t)snprintf(text + k, 128, " dtype=%s pass=%s vw=%u local=%u groups_per_cu=%u\n",
+        k += (size_t)snprintf(text + k, 128,
+                              " dtype=%s pass=%s vw=%u local=%u groups_per_cu=%u unroll=%u\n",
                               golu_dtype_name(r->dtype), golu_tuning_pass_name(r->pass),
                               r->tuning.vector_width, r->tuning.local_size,
-                              r->tuning.groups_per_compute_unit);
+                              r->tuning.groups_per_compute_unit, r->tuning.unroll);
     }
     text[k] = '\0';
     *size = k;

@@ -19,6 +19,13 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     size_t local = tuning->local_size;
     if (slot->shape != GOLU_SHAPE_GRID && local > GOLU_REDUCE_LOCAL_MAX)
         local = GOLU_REDUCE_LOCAL_MAX; /* the kernel's local-memory tree holds no more */
+    /* CPU runtimes such as PoCL run a work-group on one thread and keep its work-items' private
+     * values on that thread's stack (pocl/pocl#1525): an unrolled step holds unroll vectors of
+     * each input per work-item. f64 x16 at 4096 work-items overflowed an 8 MiB stack with unroll
+     * 2 and 4, where 2048 ran with 4. */
+    if ((dev->type & CL_DEVICE_TYPE_CPU) && tuning->unroll > 1 &&
+        local > GOLU_CPU_UNROLLED_LOCAL_MAX)
+        local = GOLU_CPU_UNROLLED_LOCAL_MAX;
     size_t device_max = GOLU_FAULT_DEVICE_MAX_WORK_GROUP(dev->max_work_group_size);
     if (local > device_max)
         local = device_max;

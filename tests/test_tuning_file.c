@@ -137,7 +137,7 @@ static int restore_env(void **state)
 
 /* ---- the parser -------------------------------------------------------------------------------- */
 
-#define ENTRY_REST " dtype=f32 pass=forward vw=16 local=1024 groups_per_cu=16\n"
+#define ENTRY_REST " dtype=f32 pass=forward vw=16 local=1024 groups_per_cu=16 unroll=1\n"
 #define GOOD_ENTRY "device=\"cpu\" driver=\"5.0\"" ENTRY_REST
 
 static int parse_text(const char *text, size_t size, golu_tuning_table *t, char *why)
@@ -154,12 +154,13 @@ static void test_parser_accepts_good_file(void **state)
         "   # an indented comment, CRLF\r\n"
         "golu-tuning 1\n"
         "device=\"cpu \\\"x\\\" \\\\ y #\" driver=\"5.0\" dtype=f32 pass=forward vw=16 "
-        "local=1024 groups_per_cu=16\n"
-        "\tpass=backward groups_per_cu=1 local=1 vw=1 dtype=bf16 driver=\"\" device=\"gpu\"  \r\n"
+        "local=1024 groups_per_cu=16 unroll=1\n"
+        "\tpass=backward groups_per_cu=1 unroll=4 local=1 vw=1 dtype=bf16 driver=\"\" "
+        "device=\"gpu\"  \r\n"
         "device=\"cpu \\\"x\\\" \\\\ y #\" driver=\"5.0\" dtype=f32 pass=backward vw=2 local=4096 "
-        "groups_per_cu=1024\n"
+        "groups_per_cu=1024 unroll=2\n"
         "device=\"\xc3\xa9t\xc3\xa9\" driver=\"5.0\" dtype=f64 pass=forward vw=8 local=2 "
-        "groups_per_cu=7\n";
+        "groups_per_cu=7 unroll=1\n";
     golu_tuning_table t;
     char why[GOLU_TUNING_WHY_MAX];
     if (!parse_text(text, sizeof text - 1, &t, why))
@@ -172,6 +173,7 @@ static void test_parser_accepts_good_file(void **state)
     assert_int_equal(t.records[0].tuning.vector_width, 16);
     assert_int_equal(t.records[0].tuning.local_size, 1024);
     assert_int_equal(t.records[0].tuning.groups_per_compute_unit, 16);
+    assert_int_equal(t.records[0].tuning.unroll, 1);
     assert_int_equal(t.records[0].line, 5);
     assert_string_equal(t.records[1].device, "gpu");
     assert_string_equal(t.records[1].driver, "");
@@ -180,10 +182,12 @@ static void test_parser_accepts_good_file(void **state)
     assert_int_equal(t.records[1].tuning.vector_width, 1);
     assert_int_equal(t.records[1].tuning.local_size, 1);
     assert_int_equal(t.records[1].tuning.groups_per_compute_unit, 1);
+    assert_int_equal(t.records[1].tuning.unroll, 4);
     assert_int_equal(t.records[2].pass, GOLU_PASS_BACKWARD);
     assert_int_equal(t.records[2].tuning.vector_width, 2);
     assert_int_equal(t.records[2].tuning.local_size, 4096);
     assert_int_equal(t.records[2].tuning.groups_per_compute_unit, 1024);
+    assert_int_equal(t.records[2].tuning.unroll, 2);
     assert_string_equal(t.records[3].device, "\xc3\xa9t\xc3\xa9");
     assert_int_equal(t.records[3].dtype, GOLU_F64);
     assert_int_equal(t.records[3].tuning.groups_per_compute_unit, 7);
@@ -216,43 +220,58 @@ static const damaged_case damaged[] = {
      "line 2: control byte 0x7f"},
     {"NUL byte", "golu-tuning 1\n# a \0 b\n", 22, "line 2: control byte 0x00 at column 5"},
     {"huge number", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward "
-                    "vw=99999999999999999999 local=1 groups_per_cu=1\n", 0,
+                    "vw=99999999999999999999 local=1 groups_per_cu=1 unroll=1\n", 0,
      "vw=99999999999999999999: expected a decimal number"},
     {"vw=3", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=3 local=1 "
-             "groups_per_cu=1\n", 0, "line 2: vw=3: expected 1, 2, 4, 8 or 16"},
+             "groups_per_cu=1 unroll=1\n", 0, "line 2: vw=3: expected 1, 2, 4, 8 or 16"},
     {"vw=32", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=32 "
-              "local=1 groups_per_cu=1\n", 0, "vw=32: expected 1, 2, 4, 8 or 16"},
+              "local=1 groups_per_cu=1 unroll=1\n", 0, "vw=32: expected 1, 2, 4, 8 or 16"},
     {"vw=0", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=0 local=1 "
-             "groups_per_cu=1\n", 0, "vw=0: expected 1, 2, 4, 8 or 16"},
+             "groups_per_cu=1 unroll=1\n", 0, "vw=0: expected 1, 2, 4, 8 or 16"},
     {"local=1000", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-                   "local=1000 groups_per_cu=1\n", 0, "local=1000: expected a power of two"},
+                   "local=1000 groups_per_cu=1 unroll=1\n", 0, "local=1000: expected a power of two"},
     {"local=8192", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-                   "local=8192 groups_per_cu=1\n", 0, "local=8192: expected a power of two"},
+                   "local=8192 groups_per_cu=1 unroll=1\n", 0, "local=8192: expected a power of two"},
     {"groups 0", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-                 "local=8 groups_per_cu=0\n", 0, "groups_per_cu=0: expected 1 to 1024"},
+                 "local=8 groups_per_cu=0 unroll=1\n", 0, "groups_per_cu=0: expected 1 to 1024"},
     {"groups 1025", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-                    "local=8 groups_per_cu=1025\n", 0, "groups_per_cu=1025: expected 1 to 1024"},
+                    "local=8 groups_per_cu=1025 unroll=1\n", 0,
+     "groups_per_cu=1025: expected 1 to 1024"},
+    {"unroll=3", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
+                 "local=8 groups_per_cu=1 unroll=3\n", 0, "line 2: unroll=3: expected 1, 2 or 4"},
+    {"unroll=0", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
+                 "local=8 groups_per_cu=1 unroll=0\n", 0, "unroll=0: expected 1, 2 or 4"},
+    {"unroll=8", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
+                 "local=8 groups_per_cu=1 unroll=8\n", 0, "unroll=8: expected 1, 2 or 4"},
+    {"unroll=02", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
+                  "local=8 groups_per_cu=1 unroll=02\n", 0, "unroll=02: expected a decimal"},
+    {"no unroll (an entry of before the key)",
+     "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 local=8 "
+     "groups_per_cu=1\n", 0, "line 2: no unroll"},
+    {"unroll twice", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
+                     "local=8 unroll=2 groups_per_cu=1 unroll=2\n", 0,
+     "line 2: unroll given twice"},
     {"leading zero", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=04 "
-                     "local=8 groups_per_cu=1\n", 0, "vw=04: expected a decimal number"},
+                     "local=8 groups_per_cu=1 unroll=1\n", 0, "vw=04: expected a decimal number"},
     {"sign", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=+4 "
-             "local=8 groups_per_cu=1\n", 0, "vw=+4: expected a decimal number"},
+             "local=8 groups_per_cu=1 unroll=1\n", 0, "vw=+4: expected a decimal number"},
     {"hex", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-            "local=0x10 groups_per_cu=1\n", 0, "local=0x10: expected a decimal number"},
+            "local=0x10 groups_per_cu=1 unroll=1\n", 0, "local=0x10: expected a decimal number"},
     {"unknown key", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
                     "local=8 groups_per_cu=1 epi=4\n", 0, "line 2: unknown key 'epi'"},
     {"missing key", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-                    "groups_per_cu=1\n", 0, "line 2: no local"},
+                    "groups_per_cu=1 unroll=1\n", 0, "line 2: no local"},
     {"repeated key", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 "
-                     "vw=4 local=8 groups_per_cu=1\n", 0, "line 2: vw given twice"},
+                     "vw=4 local=8 groups_per_cu=1 unroll=1\n", 0, "line 2: vw given twice"},
     {"duplicate entry", "golu-tuning 1\n" GOOD_ENTRY "# again:\n"
                         "device=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw=4 local=8 "
-                        "groups_per_cu=1\n", 0,
+                        "groups_per_cu=1 unroll=1\n", 0,
      "line 4: a second entry for this device, driver, dtype f32 and pass forward (the first is "
      "on line 2)"},
     {"bad dtype", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f8 pass=forward vw=4 "
-                  "local=8 groups_per_cu=1\n", 0, "dtype=f8: expected f32, f16, bf16 or f64"},
+                  "local=8 groups_per_cu=1 unroll=1\n", 0, "dtype=f8: expected f32, f16, bf16 or f64"},
     {"bad pass", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=fwd vw=4 local=8 "
-                 "groups_per_cu=1\n", 0, "pass=fwd: expected forward or backward"},
+                 "groups_per_cu=1 unroll=1\n", 0, "pass=fwd: expected forward or backward"},
     {"bad escape", "golu-tuning 1\ndevice=\"c\\n\" driver=\"5.0\"" ENTRY_REST, 0,
      "device: only \\\" and \\\\ are escapes"},
     {"no closing quote", "golu-tuning 1\ndevice=\"cpu\n", 0, "device: no closing quote"},
@@ -261,7 +280,7 @@ static const damaged_case damaged[] = {
     {"glued values", "golu-tuning 1\ndevice=\"cpu\"driver=\"5.0\"" ENTRY_REST, 0,
      "device: expected a space after the value"},
     {"no value", "golu-tuning 1\ndevice=\"cpu\" driver=\"5.0\" dtype=f32 pass=forward vw "
-                 "local=8 groups_per_cu=1\n", 0, "'vw': expected key=value"},
+                 "local=8 groups_per_cu=1 unroll=1\n", 0, "'vw': expected key=value"},
     {"control byte in a string", "golu-tuning 1\ndevice=\"c\x01pu\" driver=\"5.0\"" ENTRY_REST, 0,
      "line 2: control byte 0x01"},
     {"lone CR", "golu-tuning 1\r\r\n", 0, "line 1: control byte 0x0d"},
@@ -269,11 +288,11 @@ static const damaged_case damaged[] = {
      "line 2: device: a tab inside the string"},
     {"one bad line among good ones", "golu-tuning 1\n" GOOD_ENTRY
                                      "device=\"gpu\" driver=\"1\" dtype=f16 pass=backward vw=4 "
-                                     "local=64 groups_per_cu=8\n"
+                                     "local=64 groups_per_cu=8 unroll=1\n"
                                      "device=\"gpu\" driver=\"1\" dtype=f16 pass=forward vw=4 "
-                                     "local=64 groups_per_cu=8 \n"
+                                     "local=64 groups_per_cu=8 unroll=1 \n"
                                      "device=\"gpu\" driver=\"1\" dtype=f32 pass=forward vw=12 "
-                                     "local=64 groups_per_cu=8\n", 0, "line 5: vw=12"},
+                                     "local=64 groups_per_cu=8 unroll=1\n", 0, "line 5: vw=12"},
 };
 
 static void expect_refused(const char *name, const char *text, size_t size, const char *reason)
@@ -352,7 +371,7 @@ static void test_parser_random_bytes(void **state)
     (void)state;
     static const char good[] = "golu-tuning 1\n" GOOD_ENTRY
                                "device=\"gpu\" driver=\"1\" dtype=f16 pass=backward vw=4 local=64 "
-                               "groups_per_cu=8\n";
+                               "groups_per_cu=8 unroll=1\n";
     uint64_t s = 0x7e57ull;
     char buf[sizeof good + 64];
     for (int round = 0; round < 20000; round++) {
@@ -387,9 +406,11 @@ static void test_writer_round_trip(void **state)
 {
     (void)state;
     golu_tuning_record in[3] = {
-        {"cpu \"quoted\" \\ back", "PoCL 5.0+debian", GOLU_F32, GOLU_PASS_FORWARD, {16, 1024, 16}, 0},
-        {"cpu \"quoted\" \\ back", "PoCL 5.0+debian", GOLU_F32, GOLU_PASS_BACKWARD, {1, 1, 1}, 0},
-        {"NVIDIA H200", "", GOLU_BF16, GOLU_PASS_BACKWARD, {8, 4096, 1024}, 0},
+        {"cpu \"quoted\" \\ back", "PoCL 5.0+debian", GOLU_F32, GOLU_PASS_FORWARD, {16, 1024, 16, 1},
+         0},
+        {"cpu \"quoted\" \\ back", "PoCL 5.0+debian", GOLU_F32, GOLU_PASS_BACKWARD, {1, 1, 1, 4},
+         0},
+        {"NVIDIA H200", "", GOLU_BF16, GOLU_PASS_BACKWARD, {8, 4096, 1024, 2}, 0},
     };
     size_t size = 0;
     char why[GOLU_TUNING_WHY_MAX];
@@ -418,6 +439,10 @@ static void test_writer_round_trip(void **state)
     bad.tuning.local_size = 48;
     assert_null(golu_tuning_format(&bad, 1, &size, why, sizeof why));
     assert_non_null(strstr(why, "local=48"));
+    bad = in[0];
+    bad.tuning.unroll = 3;
+    assert_null(golu_tuning_format(&bad, 1, &size, why, sizeof why));
+    assert_non_null(strstr(why, "unroll=3"));
     golu_tuning_record twice[2] = {in[0], in[0]};
     assert_null(golu_tuning_format(twice, 2, &size, why, sizeof why));
     assert_non_null(strstr(why, "repeats"));
@@ -458,10 +483,10 @@ static golu_context *new_context(void)
 /* An entry line for this device (driver NULL: this device's driver). */
 static void entry_line(char *out, size_t cap, const char *name, const char *driver,
                        golu_dtype dtype, golu_pass pass, unsigned vw, unsigned local,
-                       unsigned groups)
+                       unsigned groups, unsigned unroll)
 {
     golu_tuning_record r = {name ? name : dev_name, driver ? driver : dev_driver, dtype, pass,
-                            {vw, local, groups}, 0};
+                            {vw, local, groups, unroll}, 0};
     size_t size;
     char why[GOLU_TUNING_WHY_MAX];
     char *text = golu_tuning_format(&r, 1, &size, why, sizeof why);
@@ -475,17 +500,18 @@ static void entry_line(char *out, size_t cap, const char *name, const char *driv
 
 static void expect_tuning(golu_context *ctx, golu_dtype dtype, golu_pass pass,
                           golu_tuning_source want_source, unsigned vw, unsigned local,
-                          unsigned groups)
+                          unsigned groups, unsigned unroll)
 {
     golu_tuning t;
     golu_tuning_source source;
     ts_assert_status(ctx, golu_get_tuning(ctx, env.device, dtype, pass, &t, &source), GOLU_OK);
     if (source != want_source || t.vector_width != vw || t.local_size != local ||
-        t.groups_per_compute_unit != groups)
-        fail_msg("%s %s: got source %d vw %u local %u groups %u, expected %d %u %u %u",
+        t.groups_per_compute_unit != groups || t.unroll != unroll)
+        fail_msg("%s %s: got source %d vw %u local %u groups %u unroll %u, expected %d %u %u %u "
+                 "%u",
                  golu_dtype_name(dtype), golu_tuning_pass_name(pass), (int)source,
-                 t.vector_width, t.local_size, t.groups_per_compute_unit, (int)want_source, vw,
-                 local, groups);
+                 t.vector_width, t.local_size, t.groups_per_compute_unit, t.unroll,
+                 (int)want_source, vw, local, groups, unroll);
 }
 
 /* The built-in configuration of (dtype, pass), from a context that reads no file. */
@@ -507,14 +533,46 @@ static golu_tuning builtin(golu_dtype dtype, golu_pass pass)
 
 /* ---- running and checking ---------------------------------------------------------------------- */
 
+/* The blending variants over `out` holding `old`: s * value + t * old, checked element by element.
+ * @return : the number of elements outside the bound. */
+static size_t run_blend(golu_context *ctx, golu_dtype dt, int backward, size_t n, size_t off,
+                        cl_mem bx, cl_mem bdy, cl_mem bout, const void *x, const void *dy,
+                        const void *old, void *out, const char *label)
+{
+    const size_t es = golu_dtype_size(dt);
+    const golu_blend blend = {0.75, -1.5};
+    ts_write(&env, bout, off * es, n * es, old);
+    golu_status st =
+        backward ? golu_enqueue_backward_blend(ctx, env.queue, dt, n, bdy, off, bx, off, bout, off,
+                                               NULL, &blend, 0, NULL, NULL)
+                 : golu_enqueue_forward_blend(ctx, env.queue, dt, n, bx, off, bout, off, NULL,
+                                              &blend, 0, NULL, NULL);
+    ts_assert_status(ctx, st, GOLU_OK);
+    ts_read(&env, bout, off * es, n * es, out);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double xv = ts_get(dt, x, i), dyv = backward ? ts_get(dt, dy, i) : 0.0;
+        double ov = ts_get(dt, old, i), gv = ts_get(dt, out, i);
+        golu_check_result r = golu_check_blend((golu_ref_format)dt, backward, xv, dyv, ov, gv,
+                                               blend.s, blend.t, 1.0, 1.0, 1.0);
+        if (!r.ok && ++bad <= 5)
+            print_message("%s blend [%zu]: x=%.9g dy=%.9g old=%.9g got=%.9g ref=%.17g\n", label,
+                          i, xv, dyv, ov, gv, r.ref);
+    }
+    return bad;
+}
+
 /* Forward and backward of n elements at element offset `off` in every array (so that off = 0 runs
- * the aligned kernels and an odd off the unaligned ones), checked element by element. */
+ * the aligned kernels and an odd off the unaligned ones), plain and blending, checked element by
+ * element. */
 static void run_and_check(golu_context *ctx, golu_dtype dt, size_t n, size_t off, const char *what)
 {
     const size_t es = golu_dtype_size(dt);
     void *x = ts_alloc(dt, n), *dy = ts_alloc(dt, n), *out = ts_alloc(dt, n);
+    void *old = ts_alloc(dt, n);
     ts_fill_uniform(dt, x, n, -12.0, 12.0, 0x7a11u + n + off);
     ts_fill_uniform(dt, dy, n, -3.0, 3.0, 0xd1u + n);
+    ts_fill_uniform(dt, old, n, -4.0, 4.0, 0x01du + n * 5);
     cl_mem bx = ts_buffer(&env, (off + n) * es), bdy = ts_buffer(&env, (off + n) * es);
     cl_mem bout = ts_buffer(&env, (off + n) * es);
     ts_write(&env, bx, off * es, n * es, x);
@@ -533,6 +591,10 @@ static void run_and_check(golu_context *ctx, golu_dtype dt, size_t n, size_t off
         if (bad)
             fail_msg("%s: %zu of %zu %s results outside the bound", label, bad, n,
                      backward ? "backward" : "forward");
+        bad = run_blend(ctx, dt, backward, n, off, bx, bdy, bout, x, dy, old, out, label);
+        if (bad)
+            fail_msg("%s: %zu of %zu %s blend results outside the bound", label, bad, n,
+                     backward ? "backward" : "forward");
     }
     clReleaseMemObject(bx);
     clReleaseMemObject(bdy);
@@ -540,6 +602,7 @@ static void run_and_check(golu_context *ctx, golu_dtype dt, size_t n, size_t off
     free(x);
     free(dy);
     free(out);
+    free(old);
 }
 
 /* Sizes around the vector widths and a few grid-stride rounds; offsets aligned and not. */
@@ -560,13 +623,14 @@ static void test_entry_for_this_device_is_used(void **state)
     char dir[PATH_MAX], path[PATH_MAX + 16], line[4][4096], text[20000];
     fresh_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/my-tuning.txt", dir);
-    entry_line(line[0], sizeof line[0], NULL, NULL, GOLU_F32, GOLU_PASS_FORWARD, 4, 64, 8);
-    entry_line(line[1], sizeof line[1], NULL, NULL, GOLU_F32, GOLU_PASS_BACKWARD, 1, 128, 4);
+    entry_line(line[0], sizeof line[0], NULL, NULL, GOLU_F32, GOLU_PASS_FORWARD, 4, 64, 8, 2);
+    entry_line(line[1], sizeof line[1], NULL, NULL, GOLU_F32, GOLU_PASS_BACKWARD, 1, 128, 4,
+               4);
     /* Another device, and this device under another driver version: neither applies. */
     entry_line(line[2], sizeof line[2], "not this device", NULL, GOLU_F16, GOLU_PASS_FORWARD, 2,
-               2, 2);
+               2, 2, 1);
     entry_line(line[3], sizeof line[3], NULL, "another driver", GOLU_F16, GOLU_PASS_BACKWARD, 2,
-               2, 2);
+               2, 2, 1);
     snprintf(text, sizeof text, "# test\ngolu-tuning 1\n%s%s%s%s", line[0], line[1], line[2],
              line[3]);
     write_text(path, text);
@@ -575,14 +639,14 @@ static void test_entry_for_this_device_is_used(void **state)
     golu_context *ctx = new_context();
     assert_string_equal(golu_context_tuning_file(ctx), path);
     assert_string_equal(golu_context_tuning_note(ctx), "");
-    expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_FILE, 4, 64, 8);
-    expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_FILE, 1, 128, 4);
+    expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_FILE, 4, 64, 8, 2);
+    expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_FILE, 1, 128, 4, 4);
     for (int p = 0; p < 2; p++) {
         golu_tuning b = builtin(GOLU_F16, (golu_pass)p);
         expect_tuning(ctx, GOLU_F16, (golu_pass)p, GOLU_TUNING_BUILTIN, b.vector_width,
-                      b.local_size, b.groups_per_compute_unit);
+                      b.local_size, b.groups_per_compute_unit, b.unroll);
     }
-    run_sizes(ctx, GOLU_F32, "file f32 fwd vw4 / bwd vw1");
+    run_sizes(ctx, GOLU_F32, "file f32 fwd vw4 unroll2 / bwd vw1 unroll4");
     run_sizes(ctx, GOLU_F16, "file f16 (built-in)");
     assert_string_equal(golu_context_detail(ctx), "");
     golu_context_destroy(ctx);
@@ -604,16 +668,16 @@ static void test_location_and_off(void **state)
     assert_string_equal(golu_context_tuning_note(ctx), "");
     golu_tuning b = builtin(GOLU_F32, GOLU_PASS_BACKWARD);
     expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_BUILTIN, b.vector_width,
-                  b.local_size, b.groups_per_compute_unit);
+                  b.local_size, b.groups_per_compute_unit, b.unroll);
     golu_context_destroy(ctx);
 
-    entry_line(line, sizeof line, NULL, NULL, GOLU_F32, GOLU_PASS_BACKWARD, 2, 32, 3);
+    entry_line(line, sizeof line, NULL, NULL, GOLU_F32, GOLU_PASS_BACKWARD, 2, 32, 3, 2);
     snprintf(text, sizeof text, "golu-tuning 1\n%s", line);
     write_text(path, text);
     put_env("GOLU_TUNING_FILE", ""); /* empty counts as unset */
     ctx = new_context();
     assert_string_equal(golu_context_tuning_file(ctx), path);
-    expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_FILE, 2, 32, 3);
+    expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_FILE, 2, 32, 3, 2);
     run_and_check(ctx, GOLU_F32, 1001, 1, "default location");
     golu_context_destroy(ctx);
 
@@ -624,7 +688,7 @@ static void test_location_and_off(void **state)
         assert_string_equal(golu_context_tuning_file(ctx), "");
         assert_string_equal(golu_context_tuning_note(ctx), "");
         expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_BUILTIN, b.vector_width,
-                      b.local_size, b.groups_per_compute_unit);
+                      b.local_size, b.groups_per_compute_unit, b.unroll);
         golu_context_destroy(ctx);
     }
 
@@ -633,7 +697,7 @@ static void test_location_and_off(void **state)
     ctx = new_context();
     assert_string_equal(golu_context_tuning_file(ctx), "");
     expect_tuning(ctx, GOLU_F32, GOLU_PASS_BACKWARD, GOLU_TUNING_BUILTIN, b.vector_width,
-                  b.local_size, b.groups_per_compute_unit);
+                  b.local_size, b.groups_per_compute_unit, b.unroll);
     golu_context_destroy(ctx);
 }
 
@@ -647,7 +711,7 @@ static void expect_ignored(const char *path, const char *note_part)
         fail_msg("note \"%s\" lacks the path or \"%s\"", note, note_part);
     golu_tuning b = builtin(GOLU_F32, GOLU_PASS_FORWARD);
     expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_BUILTIN, b.vector_width,
-                  b.local_size, b.groups_per_compute_unit);
+                  b.local_size, b.groups_per_compute_unit, b.unroll);
     run_and_check(ctx, GOLU_F32, 333, 0, "ignored file");
     assert_string_equal(golu_context_detail(ctx), ""); /* not a failure */
     golu_context_destroy(ctx);
@@ -658,12 +722,12 @@ static void test_malformed_file_is_ignored(void **state)
     (void)state;
     char dir[PATH_MAX], path[PATH_MAX + 32], good[4096], text[16384];
     fresh_dir(dir, sizeof dir);
-    entry_line(good, sizeof good, NULL, NULL, GOLU_F32, GOLU_PASS_FORWARD, 1, 2, 3);
+    entry_line(good, sizeof good, NULL, NULL, GOLU_F32, GOLU_PASS_FORWARD, 1, 2, 3, 1);
 
     /* A good entry for this device, then a bad line: the good one is not used either. */
     snprintf(path, sizeof path, "%s/bad-vw.txt", dir);
     snprintf(text, sizeof text, "golu-tuning 1\n%sdevice=\"x\" driver=\"y\" dtype=f32 "
-             "pass=forward vw=3 local=1 groups_per_cu=1\n", good);
+             "pass=forward vw=3 local=1 groups_per_cu=1 unroll=1\n", good);
     write_text(path, text);
     expect_ignored(path, ": line 3: vw=3: expected 1, 2, 4, 8 or 16; file ignored");
 
@@ -685,7 +749,7 @@ static void test_malformed_file_is_ignored(void **state)
     /* A huge number, and a duplicate entry. */
     snprintf(path, sizeof path, "%s/huge.txt", dir);
     snprintf(text, sizeof text, "golu-tuning 1\ndevice=\"x\" driver=\"y\" dtype=f32 pass=forward "
-             "vw=4 local=1 groups_per_cu=18446744073709551617\n");
+             "vw=4 local=1 groups_per_cu=18446744073709551617 unroll=1\n");
     write_text(path, text);
     expect_ignored(path, "groups_per_cu=18446744073709551617: expected a decimal number");
     snprintf(path, sizeof path, "%s/duplicate.txt", dir);
@@ -719,7 +783,7 @@ static void test_set_tuning_arguments(void **state)
     (void)state;
     put_env("GOLU_TUNING_FILE", "off");
     golu_context *ctx = new_context();
-    golu_tuning ok = {4, 64, 8}, t;
+    golu_tuning ok = {4, 64, 8, 2}, t;
     assert_int_equal(golu_set_tuning(NULL, env.device, GOLU_F32, GOLU_PASS_FORWARD, &ok),
                      GOLU_ERROR_NULL_ARGUMENT);
     ts_assert_status(ctx, golu_set_tuning(ctx, NULL, GOLU_F32, GOLU_PASS_FORWARD, &ok),
@@ -729,11 +793,14 @@ static void test_set_tuning_arguments(void **state)
     ts_assert_status(ctx, golu_set_tuning(ctx, env.device, GOLU_F32, (golu_pass)2, &ok),
                      GOLU_ERROR_INVALID_ARGUMENT);
     assert_non_null(strstr(golu_context_detail(ctx), "pass 2"));
-    const golu_tuning bad[] = {{3, 64, 8}, {0, 64, 8}, {32, 64, 8}, {4, 0, 8}, {4, 96, 8},
-                               {4, 8192, 8}, {4, 64, 0}, {4, 64, 1025}};
-    const char *why[] = {"vw=3", "vw=0", "vw=32", "local=0", "local=96", "local=8192",
-                         "groups_per_cu=0", "groups_per_cu=1025"};
-    for (int i = 0; i < 8; i++) {
+    /* Unroll 0 is also what a configuration written before the field existed holds. */
+    const golu_tuning bad[] = {{3, 64, 8, 1}, {0, 64, 8, 1},    {32, 64, 8, 1}, {4, 0, 8, 1},
+                               {4, 96, 8, 1}, {4, 8192, 8, 1},  {4, 64, 0, 1},  {4, 64, 1025, 1},
+                               {4, 64, 8, 0}, {4, 64, 8, 3},    {4, 64, 8, 8}};
+    const char *why[] = {"vw=3",     "vw=0",       "vw=32",           "local=0",
+                         "local=96", "local=8192", "groups_per_cu=0", "groups_per_cu=1025",
+                         "unroll=0: expected 1, 2 or 4", "unroll=3", "unroll=8"};
+    for (int i = 0; i < 11; i++) {
         ts_assert_status(ctx, golu_set_tuning(ctx, env.device, GOLU_F32, GOLU_PASS_FORWARD,
                                               &bad[i]),
                          GOLU_ERROR_INVALID_ARGUMENT);
@@ -756,14 +823,14 @@ static void test_set_tuning_arguments(void **state)
     /* A refused call changed nothing; an accepted one shows, and NULL goes back. */
     golu_tuning b = builtin(GOLU_F32, GOLU_PASS_FORWARD);
     expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_BUILTIN, b.vector_width,
-                  b.local_size, b.groups_per_compute_unit);
+                  b.local_size, b.groups_per_compute_unit, b.unroll);
     ts_assert_status(ctx, golu_set_tuning(ctx, env.device, GOLU_F32, GOLU_PASS_FORWARD, &ok),
                      GOLU_OK);
-    expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_FORCED, 4, 64, 8);
+    expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_FORCED, 4, 64, 8, 2);
     ts_assert_status(ctx, golu_set_tuning(ctx, env.device, GOLU_F32, GOLU_PASS_FORWARD, NULL),
                      GOLU_OK);
     expect_tuning(ctx, GOLU_F32, GOLU_PASS_FORWARD, GOLU_TUNING_BUILTIN, b.vector_width,
-                  b.local_size, b.groups_per_compute_unit);
+                  b.local_size, b.groups_per_compute_unit, b.unroll);
     golu_context_destroy(ctx);
 }
 
@@ -773,14 +840,17 @@ typedef struct {
     golu_tuning forward, backward;
 } pass_pair;
 
-/* Vector widths 1, 4, 16 (forward and backward alike and different), a single work-item in all,
- * the largest work-group and group count, and odd group counts. */
+/* Vector widths 1, 4, 16 and unrolls 1, 2, 4 (forward and backward alike and different), a
+ * single work-item in all, the largest work-group and group count, and odd group counts. Small
+ * grids make the sizes of run_sizes() take many loop steps: unrolled ones, then the plain ones
+ * that finish (0 to unroll - 1 of them), then the tail elements. */
 static const pass_pair configs[] = {
-    {{1, 1, 1}, {1, 1, 1}},
-    {{4, 64, 4}, {4, 256, 128}},
-    {{16, 4096, 1024}, {16, 1024, 16}},
-    {{16, 32, 2}, {1, 2, 3}},
-    {{1, 128, 7}, {4, 16, 64}},
+    {{1, 1, 1, 1}, {1, 1, 1, 4}},
+    {{4, 64, 4, 2}, {4, 256, 128, 2}},
+    {{16, 4096, 1024, 4}, {16, 1024, 16, 1}},
+    {{16, 32, 2, 2}, {1, 2, 3, 4}},
+    {{1, 128, 7, 4}, {4, 16, 64, 2}},
+    {{4, 8, 1, 4}, {4, 8, 1, 4}},
 };
 
 static void test_results_under_forced_tuning(void **state)
@@ -801,10 +871,11 @@ static void test_results_under_forced_tuning(void **state)
             ts_assert_status(ctx, golu_set_tuning(ctx, env.device, dt, GOLU_PASS_BACKWARD,
                                                   &p->backward), GOLU_OK);
             char what[128];
-            snprintf(what, sizeof what, "forced fwd {%u,%u,%u} bwd {%u,%u,%u}",
+            snprintf(what, sizeof what, "forced fwd {%u,%u,%u,%u} bwd {%u,%u,%u,%u}",
                      p->forward.vector_width, p->forward.local_size,
-                     p->forward.groups_per_compute_unit, p->backward.vector_width,
-                     p->backward.local_size, p->backward.groups_per_compute_unit);
+                     p->forward.groups_per_compute_unit, p->forward.unroll,
+                     p->backward.vector_width, p->backward.local_size,
+                     p->backward.groups_per_compute_unit, p->backward.unroll);
             run_sizes(ctx, dt, what);
         }
     }
@@ -812,7 +883,7 @@ static void test_results_under_forced_tuning(void **state)
 }
 
 /* The same through the file, for each dtype; and the two passes share one program (one cache
- * entry) when their vector widths agree, two otherwise. */
+ * entry) when their vector widths and unrolls agree, two otherwise. */
 static void test_results_under_file_tuning(void **state)
 {
     (void)state;
@@ -827,7 +898,7 @@ static void test_results_under_file_tuning(void **state)
                 const golu_tuning *t = pass ? &p->backward : &p->forward;
                 entry_line(text + k, sizeof text - k, NULL, NULL, ts_all_dtypes[d],
                            (golu_pass)pass, t->vector_width, t->local_size,
-                           t->groups_per_compute_unit);
+                           t->groups_per_compute_unit, t->unroll);
                 k += strlen(text + k);
             }
         }
@@ -837,15 +908,17 @@ static void test_results_under_file_tuning(void **state)
         golu_context *ctx = new_context();
         assert_string_equal(golu_context_tuning_note(ctx), "");
         ts_assert_status(ctx, golu_prepare(ctx, GOLU_F32), GOLU_OK);
-        assert_int_equal(count_entries(dir),
-                         p->forward.vector_width == p->backward.vector_width ? 1 : 2);
+        const int shared = p->forward.vector_width == p->backward.vector_width &&
+                           p->forward.unroll == p->backward.unroll;
+        assert_int_equal(count_entries(dir), shared ? 1 : 2);
         for (int d = 0; d < GOLU_DTYPE_COUNT; d++) {
             golu_dtype dt = ts_all_dtypes[d];
             expect_tuning(ctx, dt, GOLU_PASS_FORWARD, GOLU_TUNING_FILE, p->forward.vector_width,
-                          p->forward.local_size, p->forward.groups_per_compute_unit);
+                          p->forward.local_size, p->forward.groups_per_compute_unit,
+                          p->forward.unroll);
             expect_tuning(ctx, dt, GOLU_PASS_BACKWARD, GOLU_TUNING_FILE,
                           p->backward.vector_width, p->backward.local_size,
-                          p->backward.groups_per_compute_unit);
+                          p->backward.groups_per_compute_unit, p->backward.unroll);
             if (!ts_dtype_ok(&env, dt) || (dt != GOLU_F32 && c % 2)) /* the rest: forced test */
                 continue;
             char what[64];

@@ -12,9 +12,9 @@
  *
  * The default search is coordinate descent from the configuration the library would use now
  * (file entry or built-in): vector widths, then work-group sizes, then groups per compute unit,
- * each sweep keeping the best of the others and going outward from the best value (nearest
- * first, a direction abandoned once it only gets slower), repeated while a round improves (at most
- * 3 rounds).
+ * then unrolls, each sweep keeping the best of the others and going outward from the best value
+ * (nearest first, a direction abandoned once it only gets slower), repeated while a round
+ * improves (at most 3 rounds).
  * --tune-search full measures every combination. The time budget is shared out evenly over the
  * targets, what one leaves passing to the next; each target's share starts after its built-in
  * measurement (the first build), and the confirmation and check come after it. */
@@ -37,11 +37,12 @@
 #define BENCH_TUNE_MARGIN 0.02
 #define BENCH_TUNE_CHECK_N UINT64_C(1000003) /* odd: the tails run too */
 #define BENCH_TUNE_MAX_SIZES 8
-#define BENCH_TUNE_MAX_CANDIDATES 512
+#define BENCH_TUNE_MAX_CANDIDATES 1536 /* --tune-search full: 5 * 13 * 6 * 3 = 1170 */
 #define BENCH_TUNE_ROUNDS 3
 
 static const unsigned vector_widths[] = {1, 2, 4, 8, 16};
 static const unsigned group_counts[] = {4, 8, 16, 32, 64, 128};
+static const unsigned unrolls[] = {1, 2, 4};
 
 typedef struct {
     golu_tuning t;
@@ -91,7 +92,7 @@ static int enqueue_target(void *arg, cl_event *event)
 static int same_tuning(const golu_tuning *a, const golu_tuning *b)
 {
     return a->vector_width == b->vector_width && a->local_size == b->local_size &&
-           a->groups_per_compute_unit == b->groups_per_compute_unit;
+           a->groups_per_compute_unit == b->groups_per_compute_unit && a->unroll == b->unroll;
 }
 
 static const candidate *find_tried(const tune_target *t, const golu_tuning *g)
@@ -120,15 +121,15 @@ static void print_row(const tune_target *t, const candidate *c, const char *note
     for (size_t s = 0; s < t->num_sizes; s++) {
         double rel = ref_ns ? ref_ns[s] / c->min_ns[s] : 1.0;
         if (t->o->format == BENCH_FORMAT_CSV)
-            printf("%s,%s,%u,%u,%u,%" PRIu64 ",%.2f,%.2f,%.3f,%.3f,%s\n",
+            printf("%s,%s,%u,%u,%u,%u,%" PRIu64 ",%.2f,%.2f,%.3f,%.3f,%s\n",
                    golu_dtype_name(t->dtype), pass_name(t->pass), c->t.vector_width,
-                   c->t.local_size, c->t.groups_per_compute_unit, t->sizes[s],
+                   c->t.local_size, c->t.groups_per_compute_unit, c->t.unroll, t->sizes[s],
                    c->min_ns[s] / 1e3, c->median_ns[s] / 1e3, gb_per_s(t, s, c->min_ns[s]), rel,
                    note);
         else
-            printf("%-5s %-8s %3u %5u %6u %10" PRIu64 " %11.1f %11.1f %7.2f %8.3f  %s\n",
+            printf("%-5s %-8s %3u %5u %6u %6u %10" PRIu64 " %11.1f %11.1f %7.2f %8.3f  %s\n",
                    golu_dtype_name(t->dtype), pass_name(t->pass), c->t.vector_width,
-                   c->t.local_size, c->t.groups_per_compute_unit, t->sizes[s],
+                   c->t.local_size, c->t.groups_per_compute_unit, c->t.unroll, t->sizes[s],
                    c->min_ns[s] / 1e3, c->median_ns[s] / 1e3, gb_per_s(t, s, c->min_ns[s]), rel,
                    note);
     }
@@ -146,9 +147,9 @@ static int time_config(tune_target *t, const golu_tuning *g, double *min_ns, dou
         return -1;
     }
     char text[128];
-    snprintf(text, sizeof text, "tuning %s %s: vw=%u local=%u groups_per_cu=%u",
+    snprintf(text, sizeof text, "tuning %s %s: vw=%u local=%u groups_per_cu=%u unroll=%u",
              golu_dtype_name(t->dtype), pass_name(t->pass), g->vector_width, g->local_size,
-             g->groups_per_compute_unit);
+             g->groups_per_compute_unit, g->unroll);
     bench_progress_text(text);
     for (size_t s = 0; s < t->num_sizes; s++) {
         t->n = t->sizes[s];
@@ -273,7 +274,10 @@ static search_space space_for(const tune_target *t)
 /* The field of a golu_tuning that a sweep varies. */
 static unsigned *field(golu_tuning *g, int dim)
 {
-    return dim == 0 ? &g->vector_width : dim == 1 ? &g->local_size : &g->groups_per_compute_unit;
+    return dim == 0   ? &g->vector_width
+           : dim == 1 ? &g->local_size
+           : dim == 2 ? &g->groups_per_compute_unit
+                      : &g->unroll;
 }
 
 /* One dimension, outward from the best value in both directions (all values are powers of two:
@@ -327,6 +331,7 @@ static void search_coordinate(tune_target *t, const search_space *sp, const cand
         sweep(t, 1, sp->locals, sp->num_locals, best, &improved, failed);
         sweep(t, 2, group_counts, sizeof group_counts / sizeof group_counts[0], best, &improved,
               failed);
+        sweep(t, 3, unrolls, sizeof unrolls / sizeof unrolls[0], best, &improved, failed);
         if (!improved)
             break;
     }
@@ -338,10 +343,11 @@ static void search_full(tune_target *t, const search_space *sp, const candidate 
     int improved = 0;
     for (size_t w = 0; w < sp->num_widths; w++)
         for (size_t l = 0; l < sp->num_locals; l++)
-            for (size_t g = 0; g < sizeof group_counts / sizeof group_counts[0]; g++) {
-                golu_tuning c = {vector_widths[w], sp->locals[l], group_counts[g]};
-                consider(t, &c, best, &improved, failed);
-            }
+            for (size_t g = 0; g < sizeof group_counts / sizeof group_counts[0]; g++)
+                for (size_t u = 0; u < sizeof unrolls / sizeof unrolls[0]; u++) {
+                    golu_tuning c = {vector_widths[w], sp->locals[l], group_counts[g], unrolls[u]};
+                    consider(t, &c, best, &improved, failed);
+                }
 }
 
 /* ---- one target ------------------------------------------------------------------------------ */
@@ -567,7 +573,8 @@ static void print_header(const bench_options *o, const bench_device *d, const ch
                          unsigned warmup, unsigned reps)
 {
     if (o->format == BENCH_FORMAT_CSV) {
-        puts("dtype,pass,vw,local,groups_per_cu,n,min_us,median_us,gb_per_s,vs_builtin,note");
+        puts("dtype,pass,vw,local,groups_per_cu,unroll,n,min_us,median_us,gb_per_s,vs_builtin,"
+             "note");
         return;
     }
     printf("# golu-bench --tune on %s / %s (driver %s)\n", d->platform_name, d->device_name,
@@ -575,27 +582,27 @@ static void print_header(const bench_options *o, const bench_device *d, const ch
     printf("# per candidate: %u warm-up run(s) (they include the build), %u timed; ranked by the "
            "minimum device time;\n# vs_builtin = the built-in configuration's time / this one's "
            "(above 1 is faster)\n", warmup, reps);
-    printf("%-5s %-8s %3s %5s %6s %10s %11s %11s %7s %8s  %s\n", "dtype", "pass", "vw", "local",
-           "groups", "n", "min_us", "median_us", "GB/s", "vs_built", "note");
+    printf("%-5s %-8s %3s %5s %6s %6s %10s %11s %11s %7s %8s  %s\n", "dtype", "pass", "vw",
+           "local", "groups", "unroll", "n", "min_us", "median_us", "GB/s", "vs_built", "note");
 }
 
 static void print_summary(const bench_options *o, const tune_outcome *r, size_t count)
 {
     FILE *f = o->format == BENCH_FORMAT_CSV ? stderr : stdout;
-    fprintf(f, "\n# chosen per (dtype, pass), against the built-in configuration (vw/local/groups per CU):\n");
+    fprintf(f, "\n# chosen per (dtype, pass), against the built-in configuration (vw/local/groups per CU/unroll):\n");
     fprintf(f, "# times: the median of the minimums of the search's round and %d confirming "
             "rounds; 'held': whether\n# the search's winner still beat the built-in by 2 %% then "
             "(else the built-in is kept; '-': the built-in won)\n", BENCH_TUNE_CONFIRM);
-    fprintf(f, "# %-5s %-8s %-14s %-14s %11s %11s %8s %6s %8s %5s %s\n", "dtype", "pass",
+    fprintf(f, "# %-5s %-8s %-16s %-16s %11s %11s %8s %6s %8s %5s %s\n", "dtype", "pass",
             "built-in", "chosen", "builtin_us", "chosen_us", "speedup", "tried", "skipped", "held",
             "check");
     for (size_t i = 0; i < count; i++) {
         char b[32], c[32];
-        snprintf(b, sizeof b, "%u/%u/%u", r[i].builtin.vector_width, r[i].builtin.local_size,
-                 r[i].builtin.groups_per_compute_unit);
-        snprintf(c, sizeof c, "%u/%u/%u", r[i].chosen.vector_width, r[i].chosen.local_size,
-                 r[i].chosen.groups_per_compute_unit);
-        fprintf(f, "# %-5s %-8s %-14s %-14s %11.1f %11.1f %7.3fx %6u %8u %5s %s\n",
+        snprintf(b, sizeof b, "%u/%u/%u/%u", r[i].builtin.vector_width, r[i].builtin.local_size,
+                 r[i].builtin.groups_per_compute_unit, r[i].builtin.unroll);
+        snprintf(c, sizeof c, "%u/%u/%u/%u", r[i].chosen.vector_width, r[i].chosen.local_size,
+                 r[i].chosen.groups_per_compute_unit, r[i].chosen.unroll);
+        fprintf(f, "# %-5s %-8s %-16s %-16s %11.1f %11.1f %7.3fx %6u %8u %5s %s\n",
                 golu_dtype_name(r[i].dtype), pass_name(r[i].pass), b, c, r[i].builtin_ns / 1e3,
                 r[i].chosen_ns / 1e3, r[i].speedup, r[i].tried, r[i].skipped,
                 r[i].confirmed < 0 ? "-" : r[i].confirmed ? "yes" : "no",
