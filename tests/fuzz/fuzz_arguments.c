@@ -105,6 +105,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     golu_status st = golu_context_create(cl_ctx, 1, &device, &ctx);
     if (st != GOLU_OK)
         die(golu_last_create_detail(), st);
+    /* Every program now, before libFuzzer's clock and its per-input -timeout start: PoCL's first
+     * compile under ASan's allocator (full unwinding on every malloc) takes a minute or more on 2
+     * cores, and would otherwise fall on whichever input first reaches a dtype and time it out.
+     * Later runs load the programs from the caches in the build folder. */
+    for (int d = 0; d < GOLU_DTYPE_COUNT; d++) {
+        st = golu_prepare(ctx, (golu_dtype)d);
+        if (st != GOLU_OK && st != GOLU_ERROR_UNSUPPORTED_DTYPE)
+            die(golu_context_detail(ctx), st);
+    }
     done_event = clCreateUserEvent(cl_ctx, &err);
     if (err != CL_SUCCESS || clSetUserEventStatus(done_event, CL_COMPLETE) != CL_SUCCESS)
         die("clCreateUserEvent", err);
