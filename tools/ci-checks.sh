@@ -15,7 +15,7 @@
 #             linked shared and static; examples/events_chain.c through CMake's
 #             find_package(golu); a Meson project with libgolu as a subproject and installed; and
 #             checks the installed file list, the soname, the exports, golu-bench and its manual page
-#   fuzz      every libFuzzer target of tests/fuzz for GOLU_CI_FUZZ_SECONDS (default 45) each,
+#   fuzz      every libFuzzer target of tests/fuzz for GOLU_CI_FUZZ_SECONDS (default 30) each,
 #             through tools/fuzz.sh (clang-14, ASan + UBSan): fails on any crash, leak, timeout or
 #             failed audit; the reproducer stays in build-ci-fuzz/fuzz-out/<target>/
 #
@@ -184,10 +184,11 @@ stage_valgrind() {
 }
 
 # A short run per target on every CI run: it catches what a change breaks in the parsers and the
-# argument checks within minutes (about 4 minutes on 2 cores: the build, then 45 s per target, of
-# which fuzz_arguments spends its first 10-20 s compiling the kernels). Long runs are by hand.
+# argument checks. About 5 minutes on 2 busy cores: the clang build, fuzz_arguments compiling its
+# kernels under ASan before its clock starts (cold caches), then 30 s per target, which starts
+# from the corpus of tests/fuzz/corpus (the long runs' inputs, merged). Long runs are by hand.
 stage_fuzz() {
-    GOLU_FUZZ_BUILD=build-ci-fuzz tools/fuzz.sh "${GOLU_CI_FUZZ_SECONDS:-45}"
+    GOLU_FUZZ_BUILD=build-ci-fuzz tools/fuzz.sh "${GOLU_CI_FUZZ_SECONDS:-30}"
 }
 
 # ---- install: the installed files, used the three ways README's "Use it in your build" shows.
