@@ -13,7 +13,7 @@ typedef struct {
     unsigned local_size;
     unsigned groups_per_compute_unit;            /* every (dtype, pass) but the f32 forward */
     unsigned groups_per_compute_unit_f32_forward;
-    unsigned unroll;
+    unsigned unroll[GOLU_DTYPE_COUNT];           /* f32, f16, bf16, f64 */
 } golu_tuning_row;
 
 /* First match wins; the last row matches every device. Both passes start from the same values
@@ -22,18 +22,18 @@ static const golu_tuning_row rows[] = {
     /* CPUs (measured on PoCL): the widest OpenCL vector maps to whole AVX-512 registers; large
      * work-groups amortise the per-group cost of its work-item loops; no unroll (the work-item
      * loops already keep many loads in flight). */
-    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, {16, 16, 16, 8}, 1024, 16, 16, 1},
+    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, {16, 16, 16, 8}, 1024, 16, 16, {1, 1, 1, 1}},
     /* NVIDIA GPUs (measured on an H200): 16-byte loads for f32 and bf16; f16 reached 85 % of copy
-     * 4 at a time against 41 % 8 at a time (its half conversions). Several resident
-     * work-groups per compute unit, then the kernels' grid-stride loop, loading two vectors per
-     * step: at n = 2^26 unroll 2 with 128 groups per compute unit took the f32 backward from
-     * 93.9 % to 101 % of copy and the f16 forward from 87.8 % to 97.3 %; the f32 forward, bound
-     * by its exponentials there, lost a little with 128 groups (85.4 % against 87.1 % with 32)
-     * and keeps 32 (docs/PERFORMANCE.md, "elements per work-item"). */
-    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, {4, 4, 8, 2}, 256, 128, 32, 2},
+     * 4 at a time against 41 % 8 at a time (its half conversions). 32 work-groups per compute
+     * unit, then the kernels' grid-stride loop, loading two vectors per step (unroll 2): at
+     * n = 2^24 and 2^26 this took the f32 backward to 98 % of copy and the f16 forward to 94 %
+     * (from 88 % each with unroll 1). 128 groups per compute unit helped at 2^26 only and cost
+     * 10-20 points at 2^24, where the grid then covers the array in one step. bf16 keeps
+     * unroll 1 (89 % against 82 % for its forward at 2^26). docs/PERFORMANCE.md has the runs. */
+    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
     /* Other GPUs and accelerators: not measured; the NVIDIA values, which use only what every
      * GPU has (16-byte loads, 256-item groups, several groups per compute unit). */
-    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, {4, 4, 8, 2}, 256, 128, 32, 2},
+    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
 };
 
 void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pass,
@@ -53,5 +53,5 @@ void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pa
     out->groups_per_compute_unit = dtype == GOLU_F32 && pass == GOLU_PASS_FORWARD
                                        ? row->groups_per_compute_unit_f32_forward
                                        : row->groups_per_compute_unit;
-    out->unroll = row->unroll;
+    out->unroll = row->unroll[dtype];
 }
