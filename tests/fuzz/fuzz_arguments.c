@@ -1,13 +1,15 @@
 /*
- * fuzz_arguments: golu_enqueue_forward/backward with fuzzed n, offsets, dtype, params, wait list
- * and buffers, on one PoCL context made once. The library's checks are the only thing between a
- * caller's numbers and a kernel writing device memory, so every GOLU_OK is audited: the call
- * must have been valid by the rules of golu.h (restated here), and after it completes no byte
- * outside the output range may have changed. All buffers are small, so any valid n is small and
- * a wrongly accepted huge n shows up as a failed audit (or a crash) at once.
+ * fuzz_arguments: golu_enqueue_forward/backward and their _blend forms with fuzzed n, offsets,
+ * dtype, params, blend, wait list and buffers, on one PoCL context made once. The library's
+ * checks are the only thing between a caller's numbers and a kernel writing device memory, so
+ * every GOLU_OK is audited: the call must have been valid by the rules of golu.h (restated
+ * here), and after it completes no byte outside the output range may have changed. All buffers
+ * are small, so any valid n is small and a wrongly accepted huge n shows up as a failed audit (or
+ * a crash) at once. Not yet reached: the _bias and _params calls (their own arrays and rules).
  */
 #include "golu.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,7 +196,26 @@ static double take_param(reader *r)
     return d;
 }
 
+static double take_blend(reader *r)
+{
+    static const double picks[] = {1.0, 0.0, -0.0, 0.5, -2.0, FLT_MAX, -FLT_MAX,
+                                   0x1.fffffe0000001p127, DBL_MAX, INFINITY, NAN, 1e-300};
+    uint8_t mode = (uint8_t)take(r, 1);
+    if (mode < 0xf0)
+        return picks[mode % (sizeof picks / sizeof picks[0])];
+    uint64_t bits = take(r, 8);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
 /* ---- the rules of golu.h, restated ---------------------------------------------------------- */
+
+/* s and t: finite, and within float's range unless the kernel takes them as double (f64). */
+static int blend_ok(double v, golu_dtype dtype)
+{
+    return isfinite(v) && (dtype == GOLU_F64 || fabs(v) <= FLT_MAX);
+}
 
 static int param_ok(double v)
 {
@@ -237,6 +258,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cl_command_queue q = (flags & 0x40) ? NULL : queue;
     cl_event sentinel = (cl_event)(uintptr_t)0x5e5e, event = sentinel;
     cl_event *eventp = (flags & 0x80) ? &event : NULL;
+    /* Read last, so that inputs from before the _blend calls keep their meaning (the plain call).
+     * kind 0: plain call; 1: the _blend call with a NULL blend; 2: with this s and t. */
+    int kind = (int)(take(&rd, 1) % 3);
+    golu_blend blend = {take_blend(&rd), take_blend(&rd)};
+    const golu_blend *bp = kind == 2 ? &blend : NULL;
 
     /* The verdict golu.h promises. Outputs are the last array. */
     size_t esize = golu_dtype_size(dtype);
@@ -245,6 +271,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pp)
         valid &= param_ok(params.alpha) && param_ok(params.beta) && param_ok(params.gamma) &&
                  params.beta >= 0.0;
+    if (bp)
+        valid &= blend_ok(blend.s, dtype) && blend_ok(blend.t, dtype);
     uint64_t begin[3] = {0}, end[3] = {0};
     for (int i = 0; i < count && valid; i++) {
         const fuzz_mem *m = &mems[pick[i]];
@@ -260,13 +288,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             valid = 0;
     }
 
-    golu_status st =
-        backward ? golu_enqueue_backward(ctx, q, dtype, n, mems[pick[0]].mem, offset[0],
-                                         mems[pick[1]].mem, offset[1], mems[pick[2]].mem,
-                                         offset[2], pp, num_events, wait_list, eventp)
-                 : golu_enqueue_forward(ctx, q, dtype, n, mems[pick[0]].mem, offset[0],
-                                        mems[pick[1]].mem, offset[1], pp, num_events, wait_list,
-                                        eventp);
+    golu_status st;
+    if (kind == 0)
+        st = backward ? golu_enqueue_backward(ctx, q, dtype, n, mems[pick[0]].mem, offset[0],
+                                              mems[pick[1]].mem, offset[1], mems[pick[2]].mem,
+                                              offset[2], pp, num_events, wait_list, eventp)
+                      : golu_enqueue_forward(ctx, q, dtype, n, mems[pick[0]].mem, offset[0],
+                                             mems[pick[1]].mem, offset[1], pp, num_events,
+                                             wait_list, eventp);
+    else
+        st = backward ? golu_enqueue_backward_blend(ctx, q, dtype, n, mems[pick[0]].mem, offset[0],
+                                                    mems[pick[1]].mem, offset[1],
+                                                    mems[pick[2]].mem, offset[2], pp, bp,
+                                                    num_events, wait_list, eventp)
+                      : golu_enqueue_forward_blend(ctx, q, dtype, n, mems[pick[0]].mem, offset[0],
+                                                   mems[pick[1]].mem, offset[1], pp, bp,
+                                                   num_events, wait_list, eventp);
     if (st != GOLU_OK) {
         if (valid && st != GOLU_ERROR_UNSUPPORTED_DTYPE && st != GOLU_ERROR_OPENCL &&
             st != GOLU_ERROR_BUILD_FAILED) {
@@ -279,10 +316,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     if (!valid) {
-        fprintf(stderr, "accepted: backward %d dtype %d n %llu offsets %llu %llu %llu mems %d %d %d\n",
-                backward, (int)dtype, (unsigned long long)n, (unsigned long long)offset[0],
+        fprintf(stderr, "accepted: backward %d kind %d dtype %d n %llu offsets %llu %llu %llu "
+                        "mems %d %d %d blend %g %g\n",
+                backward, kind, (int)dtype, (unsigned long long)n, (unsigned long long)offset[0],
                 (unsigned long long)offset[1], (unsigned long long)offset[2], pick[0], pick[1],
-                count > 2 ? pick[2] : -1);
+                count > 2 ? pick[2] : -1, blend.s, blend.t);
         die("GOLU_OK for a call golu.h says is invalid", st);
     }
     if (eventp) {
