@@ -103,8 +103,8 @@ static golu_status scale_db(golu_context *ctx, cl_command_queue queue, golu_dtyp
 }
 
 /* Stage 1 on `plan`, then (with more than one block) stage 2 after it; *event is the last
- * command's. A scratch buffer for the partial sums lives until both have run: OpenCL keeps a
- * buffer that enqueued commands use alive after clReleaseMemObject. */
+ * command's. A scratch buffer for the partial sums lives until both have run (released from
+ * stage 2's completion callback, golu_release_when_done()). */
 static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
                                golu_program_slot *program, const golu_array_arg *arrays,
                                int has_dx, uint64_t rows, uint64_t cols,
@@ -148,7 +148,7 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
                         golu_arrays_aligned(dx, 1, vector_bytes);
     const golu_kernel_id id =
         aligned ? GOLU_KERNEL_BACKWARD_BIAS_ALIGNED : GOLU_KERNEL_BACKWARD_BIAS;
-    cl_event stage1 = NULL;
+    cl_event stage1 = NULL, done = NULL;
     size_t global, local;
     cl_int err = golu_kernel_launch(&program->kernels[id], &args, 1, queue, num_events, wait_list,
                                     partial ? &stage1 : event, &global, &local);
@@ -165,7 +165,7 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
         golu_scalars_use(scalars, GOLU_SCALAR_S, 2, &fin);
         /* waits for stage 1 also on an out-of-order queue */
         err = golu_kernel_launch(&program->kernels[GOLU_KERNEL_BIAS_FINISH], &fin, 1, queue, 1,
-                                 &stage1, event, &global, &local);
+                                 &stage1, &done, &global, &local);
         if (err != CL_SUCCESS)
             status = launch_failed(ctx, GOLU_KERNEL_BIAS_FINISH, dtype, rows, cols, global, local,
                                    err);
@@ -173,7 +173,11 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
     if (stage1)
         clReleaseEvent(stage1);
     if (partial)
-        clReleaseMemObject(partial);
+        golu_release_when_done(partial, done);
+    if (done && event)
+        *event = done;
+    else if (done)
+        clReleaseEvent(done);
     return status;
 }
 

@@ -116,17 +116,22 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
     golu_scalars_pack(&scalars, dtype, params, blend);
     golu_scalars_use(&scalars, GOLU_SCALAR_ALPHA, GOLU_SCALARS_COUNT, &args);
     size_t global, local;
-    cl_event partials_done = NULL;
+    cl_event partials_done = NULL, done = NULL;
     err = golu_kernel_launch(ks, &args, program->vw, queue, num_events, wait_list, &partials_done,
                              &global, &local);
     if (err != CL_SUCCESS)
         status = launch_failed(ctx, id, dtype, n, global, local, err);
     else
         status = finish(ctx, program, queue, dtype, partials, num_partials, dparams,
-                        dparams_offset, blend, 1, &partials_done, event);
-    /* OpenCL keeps the buffer until the commands that use it are done. */
-    clReleaseMemObject(partials);
+                        dparams_offset, blend, 1, &partials_done, &done);
+    /* released when the last command that reads it is done (the first one's event when the
+     * second could not be enqueued) */
+    golu_release_when_done(partials, done ? done : partials_done);
     if (partials_done)
         clReleaseEvent(partials_done);
+    if (done && event)
+        *event = done;
+    else if (done)
+        clReleaseEvent(done);
     return status;
 }

@@ -328,6 +328,9 @@ void golu_scalars_pack(golu_scalars *s, golu_dtype dtype, const golu_params *par
 void golu_scalars_use(const golu_scalars *s, int first, int count, golu_launch_args *args);
 /* 1 when every array's first element is aligned to `vector_bytes` (the aligned variants). */
 int golu_arrays_aligned(const golu_array_arg *arrays, int count, uint64_t vector_bytes);
+/* Releases a scratch buffer once `last`, the last command that uses it, has completed (at once
+ * when `last` is NULL or its callback cannot be set). */
+void golu_release_when_done(cl_mem scratch, cl_event last);
 
 /* ---- bias_plan.c ---- */
 /* golu_enqueue_backward_bias()'s split of rows x cols (both >= 1): one work-item task sums one
