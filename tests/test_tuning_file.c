@@ -865,6 +865,11 @@ static void test_results_under_forced_tuning(void **state)
             continue;
         }
         for (size_t c = 0; c < sizeof configs / sizeof configs[0]; c++) {
+            /* f32 under every configuration, the other dtypes under every other one (in turn,
+             * so each configuration still meets three dtypes): each distinct (vw, unroll) is a
+             * program compile of its own, seconds each on PoCL on 2 cores. */
+            if (dt != GOLU_F32 && (c + (size_t)d) % 2 != 0)
+                continue;
             const pass_pair *p = &configs[c];
             ts_assert_status(ctx, golu_set_tuning(ctx, env.device, dt, GOLU_PASS_FORWARD,
                                                   &p->forward), GOLU_OK);
