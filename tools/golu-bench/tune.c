@@ -16,8 +16,12 @@
  * (nearest first, a direction abandoned once it only gets slower), repeated while a round
  * improves (at most 3 rounds).
  * --tune-search full measures every combination. The time budget is shared out evenly over the
- * targets, what one leaves passing to the next; each target's share starts after its built-in
- * measurement (the first build), and the confirmation and check come after it. */
+ * targets, what one leaves passing to the next. Within a target's share a candidate starts only
+ * when, going by the wall time of the configuration timed just before it (build included), it
+ * and then one confirming round (the winner and the built-in) and the check would still end in
+ * the share; confirming rounds after the first start under the same rule. The built-in's own
+ * measurement, the first confirming round and the check always run, so a run can end past the
+ * budget by about their estimate's error (the summary says by how much). */
 #include "tune.h"
 
 #include "check.h"
@@ -27,11 +31,13 @@
 #include "run.h"
 #include "timing.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BENCH_TUNE_DEFAULT_N (UINT64_C(1) << 24)
 #define BENCH_TUNE_MARGIN 0.02
@@ -65,7 +71,9 @@ typedef struct {
     size_t num_tried;
     const candidate *builtin; /* tried[0] */
     double slice_ns;    /* this target's share of what is left of the budget */
-    double deadline_ns; /* set once the built-in is measured */
+    double deadline_ns; /* the end of this target's share */
+    double last_ns;     /* wall time of the latest time_config(), build included */
+    int confirm_rounds; /* confirming rounds run */
     unsigned skipped; /* candidates not measured for the budget */
     unsigned warmup, reps;
 } tune_target;
@@ -141,6 +149,7 @@ static void print_row(const tune_target *t, const candidate *c, const char *note
 static int time_config(tune_target *t, const golu_tuning *g, double *min_ns, double *median_ns)
 {
     const bench_device *d = t->d;
+    double began = bench_now_ns();
     golu_status st = golu_set_tuning(d->golu, d->device, t->dtype, t->pass, g);
     if (st != GOLU_OK) {
         bench_report_golu(d->golu, "golu_set_tuning", st);
@@ -160,6 +169,7 @@ static int time_config(tune_target *t, const golu_tuning *g, double *min_ns, dou
         median_ns[s] = bench_median(t->ns, t->reps);
     }
     bench_progress_clear();
+    t->last_ns = bench_now_ns() - began;
     return 0;
 }
 
@@ -173,6 +183,13 @@ static double mean_ratio(const tune_target *t, const double *a, const double *b)
     return exp(log_sum / (double)t->num_sizes);
 }
 
+/* Whether `steps` more configurations, then one confirming round (two) and the check (about one),
+ * would end in the target's share, each taking as long as the latest one did. */
+static int fits(const tune_target *t, int steps)
+{
+    return bench_now_ns() + (steps + 3) * t->last_ns <= t->deadline_ns;
+}
+
 /* Times `g` at every size, once per configuration. @return : the candidate, NULL when the
  * budget is spent (counted) or on an error (*failed set, reported). */
 static const candidate *measure(tune_target *t, const golu_tuning *g, int force, int *failed)
@@ -180,7 +197,7 @@ static const candidate *measure(tune_target *t, const golu_tuning *g, int force,
     const candidate *known = find_tried(t, g);
     if (known)
         return known;
-    if ((!force && bench_now_ns() > t->deadline_ns) || t->num_tried == BENCH_TUNE_MAX_CANDIDATES) {
+    if ((!force && !fits(t, 1)) || t->num_tried == BENCH_TUNE_MAX_CANDIDATES) {
         t->skipped++;
         return NULL;
     }
@@ -200,7 +217,8 @@ static const candidate *measure(tune_target *t, const golu_tuning *g, int force,
 /* The search ranks each candidate on one measurement, and on a busy machine a lucky one can win.
  * So the winner and the built-in are timed again, alternately, BENCH_TUNE_CONFIRM more rounds
  * each; per size, each gets the median of its rounds' minimum times (the search's round
- * included), and the winner stays only if it still beats the built-in by the margin.
+ * included), and the winner stays only if it still beats the built-in by the margin. The first
+ * round always runs (the search left room for it); later ones only while they fit the share.
  * times[0] and times[1] receive those medians of the built-in and the winner.
  * @return : 1 keep the winner, 0 take the built-in, -1 error. */
 #define BENCH_TUNE_CONFIRM 3
@@ -215,6 +233,9 @@ static int confirm(tune_target *t, const candidate *builtin, const candidate *be
     }
     int count = 1;
     for (int round = 0; round < BENCH_TUNE_CONFIRM && best != builtin; round++, count++) {
+        if (round > 0 && !fits(t, 2))
+            break;
+        t->confirm_rounds = round + 1;
         for (int which = 0; which < 2; which++) {
             const candidate *c = which ? best : builtin;
             if (time_config(t, &c->t, min_ns, median_ns) != 0)
@@ -457,7 +478,40 @@ typedef struct {
     int searched;                 /* 0 when the budget left no room for any candidate */
     int confirmed;                /* the search's winner held (1) or not (0) when timed again;
                                      -1: the winner was the built-in */
+    int confirm_rounds;           /* confirming rounds run (fewer than BENCH_TUNE_CONFIRM: budget) */
 } tune_outcome;
+
+/* What becomes of the tuning file's entry for the target: the table's last row, the summary and
+ * record() say the same. An entry equal to the built-in is never written (the library uses the
+ * built-in when the file has no entry, and keeps following the built-in if a later version
+ * improves it); an older entry that lost to the built-in is removed. */
+typedef enum {
+    ENTRY_WRITE,   /* the chosen configuration differs from the built-in and passed its check */
+    ENTRY_BUILTIN, /* the built-in was kept: no entry (an older one is removed) */
+    ENTRY_BUDGET,  /* no candidate fitted the budget: the file is left as it is */
+    ENTRY_FAILED,  /* the choice failed its check: the file is left as it is */
+} entry_fate;
+
+static entry_fate fate_of(const tune_outcome *r)
+{
+    if (r->checked_ok != 1)
+        return ENTRY_FAILED;
+    if (!r->searched)
+        return ENTRY_BUDGET;
+    return same_tuning(&r->chosen, &r->builtin) ? ENTRY_BUILTIN : ENTRY_WRITE;
+}
+
+/* Why the built-in was kept, or NULL when a candidate was chosen. */
+static const char *kept_because(const tune_outcome *r)
+{
+    if (!r->searched)
+        return "the time budget ran out before any candidate";
+    if (r->confirmed < 0)
+        return "no candidate beat it by 2 %";
+    if (r->confirmed == 0)
+        return "the search's winner did not hold when timed again";
+    return NULL;
+}
 
 static int tune_one(const bench_options *o, const bench_device *d, tune_target *t,
                     const golu_tuning *builtin, tune_outcome *out)
@@ -471,8 +525,6 @@ static int tune_one(const bench_options *o, const bench_device *d, tune_target *
     if (!b)
         return -1;
     t->builtin = b; /* its score: exactly 1 */
-    /* The budget starts after the built-in's measurement, which carries the first build. */
-    t->deadline_ns = bench_now_ns() + (t->slice_ns > 0.0 ? t->slice_ns : 0.0);
     t->tried[0].score = 1.0;
     const candidate *best = b;
     /* Start from what the library uses now, when a file entry differs from the built-in. */
@@ -496,6 +548,7 @@ static int tune_one(const bench_options *o, const bench_device *d, tune_target *
     if (kept < 0)
         return -1;
     out->confirmed = best == b ? -1 : kept;
+    out->confirm_rounds = t->confirm_rounds;
     if (!kept)
         best = b;
     out->chosen = best->t;
@@ -509,10 +562,16 @@ static int tune_one(const bench_options *o, const bench_device *d, tune_target *
     golu_set_tuning(d->golu, d->device, t->dtype, t->pass, NULL);
     if (out->checked_ok < 0)
         return -1;
-    char note[160];
-    snprintf(note, sizeof note, "chosen (%.3fx the built-in%s; check %s)", out->speedup,
-             out->confirmed == 0 ? ": the winner did not hold" : "",
-             out->checked_ok ? "ok" : "FAILED");
+    char note[200];
+    const char *why = kept_because(out);
+    if (why)
+        snprintf(note, sizeof note, "built-in kept: %s (check %s; no entry written)", why,
+                 out->checked_ok ? "ok" : "FAILED");
+    else
+        snprintf(note, sizeof note, "chosen: %.3fx the built-in, %d confirming round%s (check %s%s)",
+                 out->speedup, out->confirm_rounds, out->confirm_rounds == 1 ? "" : "s",
+                 out->checked_ok ? "ok" : "FAILED",
+                 out->checked_ok ? "; entry written" : ": not written");
     candidate shown = *best;
     memcpy(shown.min_ns, kept ? mins[1] : mins[0], sizeof shown.min_ns);
     memcpy(shown.median_ns, shown.min_ns, sizeof shown.median_ns); /* both: the confirmed time */
@@ -590,23 +649,28 @@ static void print_summary(const bench_options *o, const tune_outcome *r, size_t 
 {
     FILE *f = o->format == BENCH_FORMAT_CSV ? stderr : stdout;
     fprintf(f, "\n# chosen per (dtype, pass), against the built-in configuration (vw/local/groups per CU/unroll):\n");
-    fprintf(f, "# times: the median of the minimums of the search's round and %d confirming "
+    fprintf(f, "# times: the median of the minimums of the search's round and up to %d confirming "
             "rounds; 'held': whether\n# the search's winner still beat the built-in by 2 %% then "
-            "(else the built-in is kept; '-': the built-in won)\n", BENCH_TUNE_CONFIRM);
-    fprintf(f, "# %-5s %-8s %-16s %-16s %11s %11s %8s %6s %8s %5s %s\n", "dtype", "pass",
+            "(else the built-in is kept; '-': the built-in won,\n# 'budget': no candidate fitted "
+            "the budget); 'entry': what the tuning file gets ('written', 'none': the built-in\n# "
+            "was kept and needs no entry, 'unchanged': the file is left as it is)\n",
+            BENCH_TUNE_CONFIRM);
+    fprintf(f, "# %-5s %-8s %-16s %-16s %11s %11s %8s %6s %8s %6s %-6s %s\n", "dtype", "pass",
             "built-in", "chosen", "builtin_us", "chosen_us", "speedup", "tried", "skipped", "held",
-            "check");
+            "check", "entry");
     for (size_t i = 0; i < count; i++) {
         char b[32], c[32];
         snprintf(b, sizeof b, "%u/%u/%u/%u", r[i].builtin.vector_width, r[i].builtin.local_size,
                  r[i].builtin.groups_per_compute_unit, r[i].builtin.unroll);
         snprintf(c, sizeof c, "%u/%u/%u/%u", r[i].chosen.vector_width, r[i].chosen.local_size,
                  r[i].chosen.groups_per_compute_unit, r[i].chosen.unroll);
-        fprintf(f, "# %-5s %-8s %-16s %-16s %11.1f %11.1f %7.3fx %6u %8u %5s %s\n",
+        entry_fate fate = fate_of(&r[i]);
+        fprintf(f, "# %-5s %-8s %-16s %-16s %11.1f %11.1f %7.3fx %6u %8u %6s %-6s %s\n",
                 golu_dtype_name(r[i].dtype), pass_name(r[i].pass), b, c, r[i].builtin_ns / 1e3,
                 r[i].chosen_ns / 1e3, r[i].speedup, r[i].tried, r[i].skipped,
-                r[i].confirmed < 0 ? "-" : r[i].confirmed ? "yes" : "no",
-                r[i].checked_ok ? "ok" : "FAILED");
+                !r[i].searched ? "budget" : r[i].confirmed < 0 ? "-" : r[i].confirmed ? "yes" : "no",
+                r[i].checked_ok ? "ok" : "FAILED",
+                fate == ENTRY_WRITE ? "written" : fate == ENTRY_BUILTIN ? "none" : "unchanged");
     }
 }
 
@@ -621,34 +685,48 @@ static int raw_device_string(cl_device_id dev, cl_device_info what, char *out, s
     return 1;
 }
 
-/* Writes the entries of the targets that were searched and passed their check. */
+/* Writes the entries of the targets whose choice differs from the built-in and passed its check,
+ * and removes older entries of those that kept the built-in (see entry_fate). */
 static int record(const bench_device *d, const char *name, const char *driver,
                   const tune_outcome *r, size_t count)
 {
     const char *path = golu_context_tuning_file(d->golu);
-    golu_tuning_record records[GOLU_DTYPE_COUNT * 2];
-    size_t k = 0;
+    golu_tuning_record records[GOLU_DTYPE_COUNT * 2], drops[GOLU_DTYPE_COUNT * 2];
+    size_t k = 0, m = 0;
     for (size_t i = 0; i < count; i++) {
-        if (!r[i].searched || r[i].checked_ok != 1) {
-            fprintf(stderr, "golu-bench: no entry for %s %s: %s\n", golu_dtype_name(r[i].dtype),
-                    pass_name(r[i].pass),
-                    r[i].checked_ok != 1 ? "its choice failed the check"
-                                         : "the time budget ran out before any candidate");
+        golu_tuning_record rec = {name, driver, r[i].dtype, r[i].pass, r[i].chosen, 0};
+        entry_fate fate = fate_of(&r[i]);
+        if (fate == ENTRY_WRITE) {
+            records[k++] = rec;
             continue;
         }
-        records[k++] = (golu_tuning_record){name, driver, r[i].dtype, r[i].pass, r[i].chosen, 0};
+        if (fate == ENTRY_BUILTIN)
+            drops[m++] = rec;
+        fprintf(stderr, "golu-bench: no entry for %s %s: %s\n", golu_dtype_name(r[i].dtype),
+                pass_name(r[i].pass),
+                fate == ENTRY_FAILED ? "its choice failed the check; the file is left as it is"
+                : fate == ENTRY_BUDGET
+                    ? "the time budget ran out before any candidate; the file is left as it is"
+                    : "the built-in configuration was kept (the library uses it when the file "
+                      "has no entry)");
     }
-    if (k == 0)
+    if (k == 0 && m == 0)
         return 0;
     if (!path[0]) {
         fputs("golu-bench: not written: there is no tuning file (GOLU_TUNING_FILE is off, or no "
               "cache folder can be named: set GOLU_TUNING_FILE)\n", stderr);
         return 0;
     }
-    if (bench_tune_write(path, records, k) != 0)
+    size_t removed = 0;
+    int created = 0;
+    if (bench_tune_write(path, records, k, drops, m, &removed, &created) != 0)
         return -1;
-    fprintf(stderr, "golu-bench: wrote %zu entr%s for this device to %s\n", k,
-            k == 1 ? "y" : "ies", path);
+    if (k)
+        fprintf(stderr, "golu-bench: %s %s with %zu entr%s for this device\n",
+                created ? "created" : "updated", path, k, k == 1 ? "y" : "ies");
+    if (removed)
+        fprintf(stderr, "golu-bench: removed %zu older entr%s that lost to the built-in from %s\n",
+                removed, removed == 1 ? "y" : "ies", path);
     return 0;
 }
 
@@ -664,8 +742,12 @@ int bench_tune(const bench_options *o, const bench_device *d)
     }
     if (builtin_tunings(d, builtin) != 0)
         return BENCH_EXIT_ERROR;
+    /* A tuning file that does not exist yet is what a first --tune creates: no note for it. A
+     * file that exists but cannot be read or parsed keeps the library's note. */
     const char *note = golu_context_tuning_note(d->golu);
-    if (note[0])
+    const char *file = golu_context_tuning_file(d->golu);
+    struct stat file_st;
+    if (note[0] && !(file[0] && stat(file, &file_st) != 0 && errno == ENOENT))
         fprintf(stderr, "golu-bench: note: %s\n", note);
 
     /* The targets: supported dtypes times passes. */
@@ -711,6 +793,7 @@ int bench_tune(const bench_options *o, const bench_device *d)
             t.reps = reps;
             t.num_sizes = tuning_sizes(o, d, t.dtype, t.sizes);
             t.slice_ns = (start + budget - bench_now_ns()) / (double)(total - done);
+            t.deadline_ns = bench_now_ns() + (t.slice_ns > 0.0 ? t.slice_ns : 0.0);
             if (setup_target(&t, o->seed + done) != 0 ||
                 tune_one(o, d, &t, &builtin[t.dtype][t.pass], &outcomes[done]) != 0)
                 rc = BENCH_EXIT_ERROR;
@@ -723,8 +806,14 @@ int bench_tune(const bench_options *o, const bench_device *d)
     }
     bench_progress_clear();
     print_summary(o, outcomes, done);
-    fprintf(stderr, "golu-bench: tuning took %.0f s (budget %u s)\n",
-            (bench_now_ns() - start) / 1e9, o->tune_budget_s);
+    double took = (bench_now_ns() - start) / 1e9;
+    if (took <= (double)o->tune_budget_s)
+        fprintf(stderr, "golu-bench: tuning took %.1f s (budget %u s)\n", took, o->tune_budget_s);
+    else
+        fprintf(stderr, "golu-bench: tuning took %.1f s, %.1f s over the budget of %u s: each "
+                "(dtype, pass) always measures the built-in, confirms once and checks, and the "
+                "budget only decides which candidates start\n", took,
+                took - (double)o->tune_budget_s, o->tune_budget_s);
     if (rc != BENCH_EXIT_ERROR && record(d, name, driver, outcomes, done) != 0)
         rc = BENCH_EXIT_ERROR;
     return rc;

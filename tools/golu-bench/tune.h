@@ -18,9 +18,14 @@
 int bench_tune(const bench_options *o, const bench_device *d);
 
 /* Merges `records` (entries of one device) into the tuning file at `path`, replacing entries
- * with the same (device, driver, dtype, pass) and keeping every other one, and writes it
- * atomically (a temporary file in the same folder, then rename). A malformed existing file is
- * not overwritten. @return : 0, or -1 after a message on stderr. */
-int bench_tune_write(const char *path, const golu_tuning_record *records, size_t count);
+ * with the same (device, driver, dtype, pass) and keeping every other one, removes the entries
+ * with the key of one of `drops` (their tunings are not looked at), and writes it atomically (a
+ * temporary file in the same folder, then rename); nothing is written when nothing changes. A
+ * malformed existing file is not overwritten. *removed receives the number of entries removed,
+ * *created whether the file did not exist before. @return : 0, or -1 after a message on
+ * stderr. */
+int bench_tune_write(const char *path, const golu_tuning_record *records, size_t count,
+                     const golu_tuning_record *drops, size_t drop_count, size_t *removed,
+                     int *created);
 
 #endif

@@ -61,9 +61,11 @@ static int same_key(const golu_tuning_record *a, const golu_tuning_record *b)
            strcmp(a->driver, b->driver) == 0;
 }
 
-/* The old records with the new ones in place of those they replace, the rest appended. */
+/* The old records with the new ones in place of those they replace, the rest appended, and
+ * those with the key of one of `drops` left out (counted in *removed). */
 static golu_tuning_record *merge(const golu_tuning_table *old, const golu_tuning_record *records,
-                                 size_t count, size_t *merged_count)
+                                 size_t count, const golu_tuning_record *drops,
+                                 size_t drop_count, size_t *merged_count, size_t *removed)
 {
     golu_tuning_record *out = malloc((old->count + count + 1) * sizeof *out);
     if (!out)
@@ -74,7 +76,15 @@ static golu_tuning_record *merge(const golu_tuning_table *old, const golu_tuning
         free(out);
         return NULL;
     }
+    *removed = 0;
     for (size_t i = 0; i < old->count; i++) {
+        int dropped = 0;
+        for (size_t j = 0; j < drop_count; j++)
+            dropped |= same_key(&old->records[i], &drops[j]);
+        if (dropped) {
+            ++*removed;
+            continue;
+        }
         out[k] = old->records[i];
         for (size_t j = 0; j < count; j++) {
             if (same_key(&old->records[i], &records[j])) {
@@ -148,18 +158,24 @@ static void print_entries(const golu_tuning_record *records, size_t count)
 {
     size_t size;
     char why[GOLU_TUNING_WHY_MAX];
-    char *text = golu_tuning_format(records, count, &size, why, sizeof why);
+    char *text = count ? golu_tuning_format(records, count, &size, why, sizeof why) : NULL;
     if (!text)
         return;
     fprintf(stderr, "golu-bench: the entries were:\n%s", strstr(text, "golu-tuning"));
     free(text);
 }
 
-int bench_tune_write(const char *path, const golu_tuning_record *records, size_t count)
+int bench_tune_write(const char *path, const golu_tuning_record *records, size_t count,
+                     const golu_tuning_record *drops, size_t drop_count, size_t *removed,
+                     int *created)
 {
     char *data = NULL;
     size_t size = 0;
+    *removed = 0;
     int found = read_existing(path, &data, &size);
+    *created = found == 0;
+    if (found == 0 && count == 0)
+        return 0; /* only removals, from no file */
     if (found < 0) {
         print_entries(records, count);
         return -1;
@@ -168,6 +184,8 @@ int bench_tune_write(const char *path, const golu_tuning_record *records, size_t
     char why[GOLU_TUNING_WHY_MAX];
     if (found && !golu_tuning_parse(data, size, &old, why, sizeof why)) {
         free(data);
+        if (count == 0)
+            return 0; /* only removals: the library ignores the whole file already */
         fprintf(stderr,
                 "golu-bench: %s is malformed (%s); the library ignores it, and it is left as it "
                 "is: fix or delete it and run again\n", path, why);
@@ -176,7 +194,13 @@ int bench_tune_write(const char *path, const golu_tuning_record *records, size_t
     }
     free(data);
     size_t merged_count = 0;
-    golu_tuning_record *merged = merge(&old, records, count, &merged_count);
+    golu_tuning_record *merged =
+        merge(&old, records, count, drops, drop_count, &merged_count, removed);
+    if (merged && count == 0 && *removed == 0) { /* nothing changes */
+        free(merged);
+        golu_tuning_table_free(&old);
+        return 0;
+    }
     char *text = merged ? golu_tuning_format(merged, merged_count, &size, why, sizeof why) : NULL;
     int rc = -1;
     if (!merged)
