@@ -322,10 +322,10 @@ static int parse_lines(const char *data, size_t size, golu_tuning_table *t, size
         c.len = (size_t)(nl - c.p);
         c.at = 0;
         pos += c.len + 1;
+        if (c.len > 0 && c.p[c.len - 1] == '\r') /* CRLF from an editor: not part of the line */
+            c.len--;
         if (c.len > GOLU_TUNING_LINE_MAX)
             return line_error(&c, "longer than %d bytes", GOLU_TUNING_LINE_MAX);
-        if (c.len > 0 && c.p[c.len - 1] == '\r') /* CRLF from an editor */
-            c.len--;
         if (!check_bytes(&c))
             return 0;
         skip_blanks(&c);

@@ -351,6 +351,11 @@ static void test_parser_limits(void **state)
         if (!ok)
             assert_non_null(strstr(why, "line 2: longer than 8192 bytes"));
         golu_tuning_table_free(&t);
+        /* the same line ended by CRLF: the CR is not part of the line */
+        memcpy(text + 14 + len, "\r\n", 3);
+        ok = parse_text(text, strlen(text), &t, why);
+        assert_int_equal(ok, !extra);
+        golu_tuning_table_free(&t);
     }
 
     /* GOLU_TUNING_ENTRIES_MAX distinct entries (each under 96 bytes) pass; one more does not. */
