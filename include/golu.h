@@ -404,7 +404,9 @@ GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue q
  * `const golu_blend *`) is the plain call. With t == 0 the previous contents are never read, so
  * NaN or uninitialised memory there is harmless. s and t must be finite and, for f32/f16/bf16,
  * of magnitude at most FLT_MAX (they are passed to the kernel as float; as double for f64);
- * anything else is GOLU_ERROR_INVALID_PARAMETER. For f16/bf16, s * value + t * old is computed
+ * anything else is GOLU_ERROR_INVALID_PARAMETER. A t so small that it rounds to 0 in float (below
+ * about 1.4e-45 for f32/f16/bf16) becomes 0: the old output is then not read. For f16/bf16,
+ * s * value + t * old is computed
  * in float and rounded once at the store; for f32/f64 it is one fma in the dtype. */
 typedef struct {
     double s; /* scale of the computed value */
@@ -455,7 +457,9 @@ GOLU_API golu_status golu_enqueue_backward_blend(golu_context *ctx, cl_command_q
  *  Special values: NaN in x or dy makes all three sums NaN. For finite x and dy no term is NaN
  *  or infinite (with beta > 0; with beta = 0 the beta term dy*alpha*x*exp(-gamma*x) overflows to
  *  +-inf where exp(-gamma*x) leaves the accumulation type's range, as its true value does). At
- *  x = -inf every term is 0 (the limits); at x = +inf dy/dalpha = x is infinite, so dparams[0]
+ *  x = -inf every term is 0 (the limits, for beta > 0; with beta = 0 the gate is 1 and x = -inf
+ *  is taken as -REAL_MAX, as the forward does, so the terms are finite or +-inf rather than the
+ *  limits); at x = +inf dy/dalpha = x is infinite, so dparams[0]
  *  gets dy * inf (+-inf, NaN where dy = 0, as IEEE gives) and the other two 0. alpha = 0 (beta =
  *  0) makes the beta and gamma (the gamma) terms exactly 0.
  *  Work: two kernels on `queue` (the second sums the first's partials; `event` is the second's,
