@@ -22,6 +22,7 @@
 #include "golu_internal.h"
 
 #include "cache_folder.h"
+#include "file_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -263,38 +264,16 @@ void golu_binary_cache_entry(cl_device_id device, const char *source, const char
 
 /* ---- load ------------------------------------------------------------------------------------ */
 
-static int read_full(int fd, unsigned char *buf, size_t size)
-{
-    size_t done = 0;
-    while (done < size) {
-        ssize_t got = read(fd, buf + done, size - done);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return 0;
-        done += (size_t)got;
-    }
-    return 1;
-}
-
 static unsigned char *read_entry(const char *path, size_t *size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
-    if (fd < 0)
+    char *data;
+    if (golu_read_regular_file(path, GOLU_CACHE_FILE_MAX, &data, size, NULL) != GOLU_READ_OK)
         return NULL;
-    unsigned char *data = NULL;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uintmax_t)st.st_size <= GOLU_CACHE_FILE_MAX) {
-        *size = (size_t)st.st_size;
-        data = malloc(*size);
-        if (data && !read_full(fd, data, *size)) {
-            free(data);
-            data = NULL;
-        }
+    if (*size == 0) {
+        free(data);
+        return NULL;
     }
-    close(fd);
-    return data;
+    return (unsigned char *)data;
 }
 
 /* A binary still needs clBuildProgram before kernels can be made from it. */

@@ -2,49 +2,26 @@
  * GOLU_KERNEL_DIR is set, the same files read from that folder (kernel work without a rebuild). */
 #include "golu_internal.h"
 
+#include "file_read.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 extern const size_t golu_embedded_source_count;
 extern const char *const golu_embedded_source_names[];
 extern const char *const golu_embedded_sources[];
 
+/* A kernel source file: 16 MiB is far beyond any real one (the library's are tens of KiB). */
+#define GOLU_KERNEL_FILE_MAX ((size_t)16 << 20)
+
 static char *read_file(const char *path, size_t *size)
 {
-    /* Regular files only: O_NONBLOCK keeps a FIFO from blocking the open (and the context). */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        return NULL;
-    }
-    char *buf = NULL;
-    if (fseek(f, 0, SEEK_END) == 0) {
-        long len = ftell(f);
-        if (len >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len + 1)) != NULL) {
-            if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-                free(buf);
-                buf = NULL;
-            } else {
-                buf[len] = '\0';
-                *size = (size_t)len;
-            }
-        }
-    }
-    fclose(f);
-    return buf;
+    char *data;
+    return golu_read_regular_file(path, GOLU_KERNEL_FILE_MAX, &data, size, NULL) == GOLU_READ_OK
+               ? data
+               : NULL;
 }
 
 golu_status golu_kernel_source(golu_context *ctx, char **out)

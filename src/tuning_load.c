@@ -6,6 +6,7 @@
 #include "golu_internal.h"
 
 #include "cache_folder.h"
+#include "file_read.h"
 #include "tuning_file.h"
 
 #include <errno.h>
@@ -58,54 +59,35 @@ static int locate(golu_context *ctx, int *named)
     return 1;
 }
 
-static int read_full(int fd, char *buf, size_t size)
-{
-    size_t done = 0;
-    while (done < size) {
-        ssize_t got = read(fd, buf + done, size - done);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return 0;
-        done += (size_t)got;
-    }
-    return 1;
-}
-
 /* The whole file, or NULL (with a note unless it is simply absent at the default place). */
 static char *read_tuning_file(golu_context *ctx, int named, size_t *size)
 {
     const char *path = ctx->tuning_file;
-    char reason[128];
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused below). */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
+    char *data = NULL, reason[128];
+    int e = 0;
+    switch (golu_read_regular_file(path, GOLU_TUNING_FILE_MAX, &data, size, &e)) {
+    case GOLU_READ_OK:
+        break;
+    case GOLU_READ_CANNOT_OPEN:
         if (e != ENOENT || named) {
             if (strerror_r(e, reason, sizeof reason) != 0)
                 snprintf(reason, sizeof reason, "error %d", e);
             note(ctx, "%s: cannot open: %s; ignored", path, reason);
         }
-        return NULL;
-    }
-    char *data = NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        break;
+    case GOLU_READ_NOT_REGULAR:
         note(ctx, "%s: not a regular file; ignored", path);
-    } else if ((uintmax_t)st.st_size > GOLU_TUNING_FILE_MAX) {
+        break;
+    case GOLU_READ_TOO_LARGE:
         note(ctx, "%s: larger than %zu bytes; ignored", path, GOLU_TUNING_FILE_MAX);
-    } else {
-        *size = (size_t)st.st_size;
-        data = malloc(*size ? *size : 1);
-        if (!data) {
-            note(ctx, "%s: out of host memory; ignored", path);
-        } else if (!read_full(fd, data, *size)) {
-            note(ctx, "%s: read failed (changed while read?); ignored", path);
-            free(data);
-            data = NULL;
-        }
+        break;
+    case GOLU_READ_NO_MEMORY:
+        note(ctx, "%s: out of host memory; ignored", path);
+        break;
+    case GOLU_READ_FAILED:
+        note(ctx, "%s: read failed (changed while read?); ignored", path);
+        break;
     }
-    close(fd);
     return data;
 }
 
