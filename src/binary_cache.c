@@ -22,16 +22,13 @@
 #include "golu_internal.h"
 
 #include "cache_folder.h"
-#include "file_read.h"
+#include "file_io.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 #define FNV_PRIME UINT64_C(0x100000001b3)
@@ -186,13 +183,6 @@ unsigned char *golu_binary_cache_encode(const golu_cache_expect *header,
 }
 
 /* ---- where entries live (the folder: cache_folder.c) ------------------------------------------ */
-
-/* Formats into out; 1 if it fit. */
-static int format_path(char *out, size_t capacity, const char *a, const char *b)
-{
-    int len = snprintf(out, capacity, "%s%s", a, b);
-    return len > 0 && (size_t)len < capacity;
-}
 
 static int entry_path(const golu_cache_entry *entry, char *out, size_t capacity)
 {
@@ -354,37 +344,13 @@ static unsigned char *program_binary(cl_program program, cl_device_id device, si
     return binary;
 }
 
-static int write_full(int fd, const unsigned char *data, size_t size)
+/* Atomically (golu_write_file_atomically()). No fsync: after a crash the entry may be empty or
+ * cut short, which the loader detects, and every first build would pay for it. */
+static void write_entry(const golu_cache_entry *entry, const unsigned char *data, size_t size)
 {
-    size_t done = 0;
-    while (done < size) {
-        ssize_t put = write(fd, data + done, size - done);
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            return 0;
-        done += (size_t)put;
-    }
-    return 1;
-}
-
-/* Readers see the old file or the new one, never a mix: the bytes go to a unique temporary file
- * in the same folder, which rename() then puts in place in one step. Writers racing on one entry
- * each rename a complete file; the last one wins. No fsync: after a crash the entry may be empty
- * or cut short, which the loader detects, and every first build would pay for it. */
-static void write_atomically(const golu_cache_entry *entry, const unsigned char *data, size_t size)
-{
-    char path[GOLU_CACHE_PATH_MAX], tmp[GOLU_CACHE_PATH_MAX];
-    if (!entry_path(entry, path, sizeof path) ||
-        !format_path(tmp, sizeof tmp, path, ".tmp-XXXXXX") || !golu_make_dirs(entry->dir))
-        return;
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return;
-    int ok = write_full(fd, data, size);
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0)
-        unlink(tmp);
+    char path[GOLU_CACHE_PATH_MAX];
+    if (entry_path(entry, path, sizeof path) && golu_make_dirs(entry->dir))
+        golu_write_file_atomically(path, data, size, 0);
 }
 
 void golu_binary_cache_store(cl_program program, cl_device_id device, const golu_cache_entry *entry)
@@ -400,6 +366,6 @@ void golu_binary_cache_store(cl_program program, cl_device_id device, const golu
     unsigned char *file = golu_binary_cache_encode(&header, binary, binary_size, &file_size);
     free(binary);
     if (file)
-        write_atomically(entry, file, file_size);
+        write_entry(entry, file, file_size);
     free(file);
 }

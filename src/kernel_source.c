@@ -2,7 +2,7 @@
  * GOLU_KERNEL_DIR is set, the same files read from that folder (kernel work without a rebuild). */
 #include "golu_internal.h"
 
-#include "file_read.h"
+#include "file_io.h"
 
 #include <stdio.h>
 #include <stdlib.h>

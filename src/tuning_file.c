@@ -275,7 +275,7 @@ static int parse_header(line_cursor *c)
     return 1;
 }
 
-static int same_key(const golu_tuning_record *a, const golu_tuning_record *b)
+int golu_tuning_same_key(const golu_tuning_record *a, const golu_tuning_record *b)
 {
     return a->dtype == b->dtype && a->pass == b->pass && strcmp(a->device, b->device) == 0 &&
            strcmp(a->driver, b->driver) == 0;
@@ -287,7 +287,7 @@ static const golu_tuning_record *find_duplicate(const golu_tuning_record *record
                                                 const golu_tuning_record *r)
 {
     for (size_t i = 0; i < count; i++)
-        if (same_key(&records[i], r))
+        if (golu_tuning_same_key(&records[i], r))
             return &records[i];
     return NULL;
 }

@@ -28,6 +28,9 @@ typedef struct {
     unsigned line;      /* 1-based line of the file (0 for records not parsed from one) */
 } golu_tuning_record;
 
+/* 1 when a and b are entries for the same (device, driver, dtype, pass). */
+int golu_tuning_same_key(const golu_tuning_record *a, const golu_tuning_record *b);
+
 typedef struct {
     golu_tuning_record *records;
     size_t count;

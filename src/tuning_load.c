@@ -6,17 +6,14 @@
 #include "golu_internal.h"
 
 #include "cache_folder.h"
-#include "file_read.h"
+#include "file_io.h"
 #include "tuning_file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))

@@ -3,62 +3,39 @@
 #include "tune.h"
 
 #include "cache_folder.h"
+#include "file_io.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The current file: 1 with its bytes, 0 when there is none, -1 when it cannot be read. */
 static int read_existing(const char *path, char **data, size_t *size)
 {
-    *data = NULL;
-    *size = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT)
+    int e = 0;
+    switch (golu_read_regular_file(path, GOLU_TUNING_FILE_MAX, data, size, &e)) {
+    case GOLU_READ_OK:
+        return 1;
+    case GOLU_READ_CANNOT_OPEN:
+        if (e == ENOENT)
             return 0;
-        fprintf(stderr, "golu-bench: %s: cannot open: %s\n", path, strerror(errno));
+        fprintf(stderr, "golu-bench: %s: cannot open: %s\n", path, strerror(e));
         return -1;
-    }
-    struct stat st;
-    int rc = -1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    case GOLU_READ_NOT_REGULAR:
         fprintf(stderr, "golu-bench: %s: not a regular file\n", path);
-    } else if ((size_t)st.st_size > GOLU_TUNING_FILE_MAX) {
+        return -1;
+    case GOLU_READ_TOO_LARGE:
         fprintf(stderr, "golu-bench: %s: larger than %zu bytes\n", path, GOLU_TUNING_FILE_MAX);
-    } else if ((*data = malloc((size_t)st.st_size + 1)) == NULL) {
+        return -1;
+    case GOLU_READ_NO_MEMORY:
         fputs("golu-bench: out of host memory\n", stderr);
-    } else {
-        size_t done = 0;
-        while (done < (size_t)st.st_size) {
-            ssize_t got = read(fd, *data + done, (size_t)st.st_size - done);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0)
-                break;
-            done += (size_t)got;
-        }
-        *size = done;
-        rc = done == (size_t)st.st_size ? 1 : -1;
-        if (rc < 0)
-            fprintf(stderr, "golu-bench: %s: read failed\n", path);
+        return -1;
+    case GOLU_READ_FAILED:
+        break;
     }
-    close(fd);
-    if (rc < 0) {
-        free(*data);
-        *data = NULL;
-    }
-    return rc;
-}
-
-static int same_key(const golu_tuning_record *a, const golu_tuning_record *b)
-{
-    return a->dtype == b->dtype && a->pass == b->pass && strcmp(a->device, b->device) == 0 &&
-           strcmp(a->driver, b->driver) == 0;
+    fprintf(stderr, "golu-bench: %s: read failed\n", path);
+    return -1;
 }
 
 /* The old records with the new ones in place of those they replace, the rest appended, and
@@ -80,14 +57,14 @@ static golu_tuning_record *merge(const golu_tuning_table *old, const golu_tuning
     for (size_t i = 0; i < old->count; i++) {
         int dropped = 0;
         for (size_t j = 0; j < drop_count; j++)
-            dropped |= same_key(&old->records[i], &drops[j]);
+            dropped |= golu_tuning_same_key(&old->records[i], &drops[j]);
         if (dropped) {
             ++*removed;
             continue;
         }
         out[k] = old->records[i];
         for (size_t j = 0; j < count; j++) {
-            if (same_key(&old->records[i], &records[j])) {
+            if (golu_tuning_same_key(&old->records[i], &records[j])) {
                 out[k] = records[j];
                 used[j] = 1;
             }
@@ -114,40 +91,18 @@ static void folder_of(const char *path, char *out, size_t capacity)
         snprintf(out, capacity, "%.*s", (int)(slash - path), path);
 }
 
-/* Readers see the old file or the new one, never a mix. fsync before the rename: unlike the
- * program cache, this file is the result of minutes of measuring. */
+/* fsync before the rename: unlike the program cache, this file is the result of minutes of
+ * measuring. */
 static int write_atomically(const char *path, const char *text, size_t size)
 {
-    char dir[4096], tmp[4096 + 16];
+    char dir[4096];
     folder_of(path, dir, sizeof dir);
     if (!golu_make_dirs(dir)) {
         fprintf(stderr, "golu-bench: cannot create the folder %s: %s\n", dir, strerror(errno));
         return -1;
     }
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
-        fprintf(stderr, "golu-bench: %s: path too long\n", path);
-        return -1;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "golu-bench: cannot create a file next to %s: %s\n", path,
-                strerror(errno));
-        return -1;
-    }
-    size_t done = 0;
-    int ok = 1;
-    while (ok && done < size) {
-        ssize_t put = write(fd, text + done, size - done);
-        if (put < 0 && errno == EINTR)
-            continue;
-        ok = put > 0;
-        done += ok ? (size_t)put : 0;
-    }
-    ok = ok && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    if (!golu_write_file_atomically(path, text, size, 1)) {
         fprintf(stderr, "golu-bench: writing %s failed: %s\n", path, strerror(errno));
-        unlink(tmp);
         return -1;
     }
     return 0;

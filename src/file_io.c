@@ -1,9 +1,11 @@
-/* golu_read_regular_file(): the one way libgolu reads a file. */
-#include "file_read.h"
+/* golu_read_regular_file() and golu_write_file_atomically(): the one way libgolu reads and
+ * writes a file. */
+#include "file_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,4 +55,42 @@ golu_read_result golu_read_regular_file(const char *path, size_t max_size, char 
     *data = buf;
     *size = (size_t)st.st_size;
     return GOLU_READ_OK;
+}
+
+static int write_full(int fd, const char *data, size_t size)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t put = write(fd, data + done, size - done);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0) {
+            if (put == 0)
+                errno = EIO;
+            return 0;
+        }
+        done += (size_t)put;
+    }
+    return 1;
+}
+
+int golu_write_file_atomically(const char *path, const void *data, size_t size, int sync)
+{
+    char tmp[4096 + 16];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return 0;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return 0;
+    int ok = write_full(fd, data, size) && (!sync || fsync(fd) == 0);
+    int saved = errno;
+    ok = close(fd) == 0 && ok;
+    if (ok && rename(tmp, path) == 0)
+        return 1;
+    saved = ok ? errno : saved;
+    unlink(tmp);
+    errno = saved;
+    return 0;
 }

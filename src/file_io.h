@@ -1,7 +1,8 @@
-/* Reading a whole small file that the library trusts only as far as it checks it: the kernel
- * sources of GOLU_KERNEL_DIR, program-cache entries and the tuning file. */
-#ifndef GOLU_FILE_READ_H
-#define GOLU_FILE_READ_H
+/* Whole small files: read with the checks the library trusts them by (the kernel sources of
+ * GOLU_KERNEL_DIR, program-cache entries, the tuning file), and replaced atomically (cache
+ * entries, and golu-bench --tune's tuning file). */
+#ifndef GOLU_FILE_IO_H
+#define GOLU_FILE_IO_H
 
 #include <stddef.h>
 
@@ -19,5 +20,13 @@ typedef enum {
  * calling thread. On any result but GOLU_READ_OK, *data is NULL. `open_errno` may be NULL. */
 golu_read_result golu_read_regular_file(const char *path, size_t max_size, char **data,
                                         size_t *size, int *open_errno);
+
+/* Replaces (or creates) the file at `path` with `size` bytes of `data` so that readers see the
+ * old file or the new one, never a mix: the bytes go to a unique temporary file in the same
+ * folder (which must exist), which rename() puts in place in one step; racing writers each
+ * rename a complete file, the last one wins. `sync`: fsync before the rename, so that a crash
+ * cannot leave an empty or cut file either. 1 on success; 0 with errno set (the temporary file
+ * removed). */
+int golu_write_file_atomically(const char *path, const void *data, size_t size, int sync);
 
 #endif
