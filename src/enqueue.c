@@ -48,9 +48,7 @@ static golu_status launch(golu_context *ctx, cl_command_queue queue, golu_dtype 
     cl_int err = golu_kernel_launch(ks, &args, program->vw, queue, num_events, wait_list, event,
                                     &global, &local);
     if (err != CL_SUCCESS)
-        return golu_fail(ctx, GOLU_ERROR_OPENCL, "%s(%s, n=%llu, global=%zu, local=%zu): %s (%d)",
-                         golu_kernel_names[id], golu_dtype_name(dtype), (unsigned long long)n,
-                         global, local, golu_cl_error_name(err), (int)err);
+        return golu_launch_failed(ctx, id, dtype, n, 0, global, local, err);
     return GOLU_OK;
 }
 

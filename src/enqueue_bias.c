@@ -17,16 +17,6 @@ static golu_status shape_elements(golu_context *ctx, uint64_t rows, uint64_t col
     return GOLU_OK;
 }
 
-static golu_status launch_failed(golu_context *ctx, golu_kernel_id id, golu_dtype dtype,
-                                 uint64_t rows, uint64_t cols, size_t global, size_t local,
-                                 cl_int err)
-{
-    return golu_fail(ctx, GOLU_ERROR_OPENCL,
-                     "%s(%s, rows=%llu, cols=%llu, global=%zu, local=%zu): %s (%d)",
-                     golu_kernel_names[id], golu_dtype_name(dtype), (unsigned long long)rows,
-                     (unsigned long long)cols, global, local, golu_cl_error_name(err), (int)err);
-}
-
 golu_status golu_enqueue_forward_bias(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
                                       uint64_t rows, uint64_t cols, cl_mem x, uint64_t x_offset,
                                       cl_mem b, uint64_t b_offset, cl_mem y, uint64_t y_offset,
@@ -77,7 +67,7 @@ golu_status golu_enqueue_forward_bias(golu_context *ctx, cl_command_queue queue,
     cl_int err = golu_kernel_launch(&program->kernels[id], &args, program->vw, queue, num_events,
                                     wait_list, event, &global, &local);
     if (err != CL_SUCCESS)
-        return launch_failed(ctx, id, dtype, rows, cols, global, local, err);
+        return golu_launch_failed(ctx, id, dtype, rows, cols, global, local, err);
     return GOLU_OK;
 }
 
@@ -98,7 +88,8 @@ static golu_status scale_db(golu_context *ctx, cl_command_queue queue, golu_dtyp
     cl_int err = golu_kernel_launch(&program->kernels[GOLU_KERNEL_BIAS_FINISH], &args, 1, queue,
                                     num_events, wait_list, event, &global, &local);
     if (err != CL_SUCCESS)
-        return launch_failed(ctx, GOLU_KERNEL_BIAS_FINISH, dtype, 0, cols, global, local, err);
+        return golu_launch_failed(ctx, GOLU_KERNEL_BIAS_FINISH, dtype, 0, cols, global, local,
+                                  err);
     return GOLU_OK;
 }
 
@@ -154,7 +145,7 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
                                     partial ? &stage1 : event, &global, &local);
     golu_status status = GOLU_OK;
     if (err != CL_SUCCESS)
-        status = launch_failed(ctx, id, dtype, rows, cols, global, local, err);
+        status = golu_launch_failed(ctx, id, dtype, rows, cols, global, local, err);
     if (status == GOLU_OK && partial) {
         golu_launch_args fin = {.count = 2,
                                 .mems = {partial, arrays[BW_DB].mem},
@@ -167,8 +158,8 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
         err = golu_kernel_launch(&program->kernels[GOLU_KERNEL_BIAS_FINISH], &fin, 1, queue, 1,
                                  &stage1, &done, &global, &local);
         if (err != CL_SUCCESS)
-            status = launch_failed(ctx, GOLU_KERNEL_BIAS_FINISH, dtype, rows, cols, global, local,
-                                   err);
+            status = golu_launch_failed(ctx, GOLU_KERNEL_BIAS_FINISH, dtype, rows, cols, global,
+                                        local, err);
     }
     if (stage1)
         clReleaseEvent(stage1);
@@ -207,15 +198,10 @@ golu_status golu_enqueue_backward_bias(golu_context *ctx, cl_command_queue queue
         [BW_DB] = {.name = "db", .mem = db, .offset = db_offset, .length = cols, .is_output = 1,
                    .exclusive = 1}};
     const int has_dx = dx != NULL;
-    if (!has_dx) /* validate the others only: move db into dx's place */
-        arrays[BW_DX] = arrays[BW_DB];
     cl_uint dev_index = 0;
     if ((status = golu_validate_call(ctx, queue, dtype, params, blend, num_events, wait_list,
-                                     arrays, has_dx ? BW_COUNT : BW_COUNT - 1, n,
-                                     &dev_index)) != GOLU_OK)
+                                     arrays, BW_COUNT, n, &dev_index)) != GOLU_OK)
         return status;
-    if (!has_dx)
-        arrays[BW_DB] = arrays[BW_DX];
     const double t = blend ? blend->t : 0.0;
     if (cols == 0 || (rows == 0 && t == 1.0))
         return golu_empty_event(ctx, queue, num_events, wait_list, event);

@@ -91,3 +91,17 @@ void golu_release_when_done(cl_mem scratch, cl_event last)
         return;
     clReleaseMemObject(scratch);
 }
+
+golu_status golu_launch_failed(golu_context *ctx, golu_kernel_id id, golu_dtype dtype,
+                               uint64_t rows, uint64_t cols, size_t global, size_t local,
+                               cl_int err)
+{
+    if (cols == 0)
+        return golu_fail(ctx, GOLU_ERROR_OPENCL, "%s(%s, n=%llu, global=%zu, local=%zu): %s (%d)",
+                         golu_kernel_names[id], golu_dtype_name(dtype), (unsigned long long)rows,
+                         global, local, golu_cl_error_name(err), (int)err);
+    return golu_fail(ctx, GOLU_ERROR_OPENCL,
+                     "%s(%s, rows=%llu, cols=%llu, global=%zu, local=%zu): %s (%d)",
+                     golu_kernel_names[id], golu_dtype_name(dtype), (unsigned long long)rows,
+                     (unsigned long long)cols, global, local, golu_cl_error_name(err), (int)err);
+}

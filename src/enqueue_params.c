@@ -6,14 +6,6 @@
  * sums are bit-identical from run to run. */
 #include "golu_internal.h"
 
-static golu_status launch_failed(golu_context *ctx, golu_kernel_id id, golu_dtype dtype, uint64_t n,
-                                 size_t global, size_t local, cl_int err)
-{
-    return golu_fail(ctx, GOLU_ERROR_OPENCL, "%s(%s, n=%llu, global=%zu, local=%zu): %s (%d)",
-                     golu_kernel_names[id], golu_dtype_name(dtype), (unsigned long long)n, global,
-                     local, golu_cl_error_name(err), (int)err);
-}
-
 /* dparams = s * sum(partials) + t * dparams: the finishing kernel, after `num_events` events. */
 static golu_status finish(golu_context *ctx, golu_program_slot *program, cl_command_queue queue,
                           golu_dtype dtype, cl_mem partials, uint64_t num_partials, cl_mem dparams,
@@ -32,7 +24,8 @@ static golu_status finish(golu_context *ctx, golu_program_slot *program, cl_comm
     cl_int err = golu_kernel_launch(ks, &args, 1, queue, num_events, wait_list, event, &global,
                                     &local);
     if (err != CL_SUCCESS)
-        return launch_failed(ctx, GOLU_KERNEL_PARAMS_FINISH, dtype, num_partials, global, local, err);
+        return golu_launch_failed(ctx, GOLU_KERNEL_PARAMS_FINISH, dtype, num_partials, 0, global,
+                                  local, err);
     return GOLU_OK;
 }
 
@@ -75,13 +68,10 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
                                 {"x", x, x_offset, 0, 0, 0, 0, 0},
                                 {"dx", dx, dx_offset, 1, 0, 0, 0, 0},
                                 {"dparams", dparams, dparams_offset, 1, 0, 3, acc_size, 1}};
-    if (!dx)
-        arrays[2] = arrays[3];
-    const int count = dx ? 4 : 3;
     golu_status status;
     cl_uint dev_index = 0;
     if ((status = golu_validate_call(ctx, queue, dtype, params, blend, num_events, wait_list,
-                                     arrays, count, n, &dev_index)) != GOLU_OK)
+                                     arrays, 4, n, &dev_index)) != GOLU_OK)
         return status;
     if (!blend)
         blend = &default_blend;
@@ -94,7 +84,7 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
         return status;
     /* Whole-vector loads need dy's, x's and dx's first elements aligned to a whole vector (see
      * enqueue.c); dparams is read one element at a time. */
-    int aligned = golu_arrays_aligned(arrays, count - 1, program->vw * golu_dtype_size(dtype));
+    int aligned = golu_arrays_aligned(arrays, 3, program->vw * golu_dtype_size(dtype));
     golu_kernel_id id = aligned ? GOLU_KERNEL_BACKWARD_PARAMS_ALIGNED : GOLU_KERNEL_BACKWARD_PARAMS;
     golu_kernel_slot *ks = &program->kernels[id];
 
@@ -120,7 +110,7 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
     err = golu_kernel_launch(ks, &args, program->vw, queue, num_events, wait_list, &partials_done,
                              &global, &local);
     if (err != CL_SUCCESS)
-        status = launch_failed(ctx, id, dtype, n, global, local, err);
+        status = golu_launch_failed(ctx, id, dtype, n, 0, global, local, err);
     else
         status = finish(ctx, program, queue, dtype, partials, num_partials, dparams,
                         dparams_offset, blend, 1, &partials_done, &done);

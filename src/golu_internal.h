@@ -64,14 +64,14 @@ typedef struct {
 } golu_kernel_slot;
 
 #define GOLU_LAUNCH_MAX_ARRAYS 6
-#define GOLU_LAUNCH_MAX_SCALARS 6
+#define GOLU_LAUNCH_MAX_SCALARS 5 /* alpha, beta, gamma, s, t: GOLU_SCALARS_COUNT, below */
 
 #define GOLU_LAUNCH_MAX_COUNTS 4
 
 /* The arguments of one enqueue, in kernel order: (mem, offset) per array, n, the further cl_ulong
  * arguments in counts[] (such as the fused bias's cols), then the scalars (alpha, beta, gamma,
  * and any the kernel adds, such as blending's s and t). A NULL mem is passed as a NULL buffer.
- * scalar_count 0 means 3. The NDRange covers n elements, vw at a time. */
+ * golu_scalars_use() sets the scalars. The NDRange covers n elements, vw at a time. */
 typedef struct {
     int count;
     cl_mem mems[GOLU_LAUNCH_MAX_ARRAYS];
@@ -280,7 +280,7 @@ uint64_t golu_work_groups_for(const golu_kernel_slot *slot, uint64_t n, unsigned
 /* One array argument of an element-wise call. */
 typedef struct {
     const char *name;   /* "x", "y", "dy", "dx": used in detail messages */
-    cl_mem mem;
+    cl_mem mem;         /* NULL: an optional array the call was given none of (checked by none) */
     uint64_t offset;    /* elements */
     int is_output;
     uint64_t address;   /* set by golu_validate_arrays: the first element's address as far as
@@ -331,6 +331,11 @@ int golu_arrays_aligned(const golu_array_arg *arrays, int count, uint64_t vector
 /* Releases a scratch buffer once `last`, the last command that uses it, has completed (at once
  * when `last` is NULL or its callback cannot be set). */
 void golu_release_when_done(cl_mem scratch, cl_event last);
+/* GOLU_ERROR_OPENCL for a failed kernel enqueue, the detail naming the kernel, the dtype, the
+ * shape (n = rows when cols is 0, else rows x cols) and the NDRange. */
+golu_status golu_launch_failed(golu_context *ctx, golu_kernel_id id, golu_dtype dtype,
+                               uint64_t rows, uint64_t cols, size_t global, size_t local,
+                               cl_int err);
 
 /* ---- bias_plan.c ---- */
 /* golu_enqueue_backward_bias()'s split of rows x cols (both >= 1): one work-item task sums one

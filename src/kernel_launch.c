@@ -21,8 +21,7 @@ static cl_int set_args(cl_kernel kernel, const golu_launch_args *a)
         err = clSetKernelArg(kernel, arg++, sizeof(cl_ulong), &a->n);
     for (int i = 0; i < a->count_count && err == CL_SUCCESS; i++)
         err = clSetKernelArg(kernel, arg++, sizeof(cl_ulong), &a->counts[i]);
-    int scalars = a->scalar_count ? a->scalar_count : 3;
-    for (int i = 0; i < scalars && err == CL_SUCCESS; i++)
+    for (int i = 0; i < a->scalar_count && err == CL_SUCCESS; i++)
         err = clSetKernelArg(kernel, arg++, a->scalar_size, a->scalars[i]);
     return err;
 }

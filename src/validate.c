@@ -160,6 +160,12 @@ golu_status golu_validate_arrays(golu_context *ctx, golu_array_arg *arrays, int 
     uint64_t begin[GOLU_LAUNCH_MAX_ARRAYS], end[GOLU_LAUNCH_MAX_ARRAYS];
     for (int i = 0; i < count; i++) {
         golu_array_arg *a = &arrays[i];
+        if (!a->mem) { /* an optional array left out (dx of the reductions): overlaps nothing */
+            roots[i] = NULL;
+            begin[i] = end[i] = 0;
+            a->address = 0;
+            continue;
+        }
         uint64_t esize = a->elem_size ? a->elem_size : golu_dtype_size(dtype);
         uint64_t len = a->length ? a->length : n;
         const char *what = a->length ? "length" : "n";

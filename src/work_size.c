@@ -41,7 +41,8 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     slot->group_size_for_global = local;
     slot->runtime_local = 0;
     size_t cus = dev->compute_units ? dev->compute_units : 1;
-    slot->max_groups = slot->shape == GOLU_SHAPE_SINGLE_GROUP ? 1 : cus * tuning->groups_per_compute_unit;
+    slot->max_groups =
+        slot->shape == GOLU_SHAPE_SINGLE_GROUP ? 1 : cus * tuning->groups_per_compute_unit;
     return GOLU_OK;
 }
 
@@ -66,10 +67,7 @@ void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, s
         return;
     }
     size_t sizing = slot->group_size_for_global;
-    uint64_t vectors = n / vw;
-    uint64_t groups = (vectors + sizing - 1) / sizing;
-    if (groups > slot->max_groups)
-        groups = slot->max_groups;
+    uint64_t groups = golu_work_groups_for(slot, n, vw);
     /* The n % vw tail elements go to work-items 0 .. vw-2: keep at least vw of them. */
     uint64_t min_groups = (vw + sizing - 1) / sizing;
     if (groups < min_groups)
