@@ -311,9 +311,10 @@ GOLU_API golu_status golu_get_tuning(golu_context *ctx, cl_device_id device, gol
 
 /*! golu_set_tuning() :
  *  Forces the launch configuration of `device`, `dtype`, `pass` in this context, over the file
- *  and the defaults; `tuning` NULL goes back to them. The kernels of that (device, dtype, pass)
- *  are released and built again at their next use (from the program cache when it holds that
- *  vector width and unroll). golu-bench --tune measures candidates this way; applications may
+ *  and the defaults; `tuning` NULL goes back to them. When the configuration in effect changes,
+ *  the kernels of that (device, dtype, pass) are released and built again at their next use
+ *  (from the program cache when it holds that vector width and unroll); setting the one in
+ *  effect again keeps them. golu-bench --tune measures candidates this way; applications may
  *  use it too.
  *  Nothing is written to the tuning file.
  *  Thread-safety: unlike the other calls, it must not run while another thread enqueues work of

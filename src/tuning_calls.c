@@ -75,12 +75,19 @@ golu_status golu_set_tuning(golu_context *ctx, cl_device_id device, golu_dtype d
         return golu_fail(ctx, GOLU_ERROR_INVALID_ARGUMENT, "golu_set_tuning: %s", why);
     golu_device *dev = &ctx->devices[d];
     pthread_mutex_lock(&dev->build_lock[dtype]);
+    golu_tuning before, after;
+    golu_tuning_resolve(dev, dtype, pass, &before, NULL);
     if (tuning)
         dev->forced_tuning[dtype][pass] = *tuning;
     else
         dev->forced_tuning[dtype][pass].vector_width = 0;
-    /* Built again, with the new configuration, at the next use. */
-    golu_program_release(&dev->programs[dtype][pass]);
+    golu_tuning_resolve(dev, dtype, pass, &after, NULL);
+    /* Built again, with the new configuration, at the next use; an unchanged one keeps its
+     * kernels (golu-bench --tune sets the same candidate again to confirm and check it). */
+    if (before.vector_width != after.vector_width || before.local_size != after.local_size ||
+        before.groups_per_compute_unit != after.groups_per_compute_unit ||
+        before.unroll != after.unroll)
+        golu_program_release(&dev->programs[dtype][pass]);
     pthread_mutex_unlock(&dev->build_lock[dtype]);
     return GOLU_OK;
 }
