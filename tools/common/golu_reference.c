@@ -292,12 +292,6 @@ static int is_16(golu_ref_format fmt)
     return fmt == GOLU_REF_F16 || fmt == GOLU_REF_BF16;
 }
 
-/* What the kernels receive: double for f64, float otherwise. */
-static double as_kernel_scalar(golu_ref_format fmt, double v)
-{
-    return fmt == GOLU_REF_F64 ? v : (double)(float)v;
-}
-
 double golu_ref_compute(golu_ref_format fmt, long double v)
 {
     return fmt == GOLU_REF_F64 ? (double)v : (double)(float)v;
@@ -348,11 +342,11 @@ golu_check_result golu_check_blend(golu_ref_format fmt, int backward, double x, 
                                    double beta, double gamma)
 {
     golu_check_result r = {0, 0.0, 0.0};
-    s = as_kernel_scalar(fmt, s);
-    t = as_kernel_scalar(fmt, t);
-    alpha = as_kernel_scalar(fmt, alpha);
-    beta = as_kernel_scalar(fmt, beta);
-    gamma = as_kernel_scalar(fmt, gamma);
+    s = golu_ref_compute(fmt, s);
+    t = golu_ref_compute(fmt, t);
+    alpha = golu_ref_compute(fmt, alpha);
+    beta = golu_ref_compute(fmt, beta);
+    gamma = golu_ref_compute(fmt, gamma);
     long double v = reference(backward, x, dy, alpha, beta, gamma);
     long double sv = (long double)s * v;
     long double told = t == 0.0 ? 0.0L : (long double)t * old;
@@ -382,9 +376,9 @@ golu_check_result golu_check_blend(golu_ref_format fmt, int backward, double x, 
 void golu_ref_column_add(golu_ref_column *c, golu_ref_format fmt, double x, double dy,
                          double alpha, double beta, double gamma)
 {
-    alpha = as_kernel_scalar(fmt, alpha);
-    long double g = (long double)dy * golu_ref_derivative(x, alpha, as_kernel_scalar(fmt, beta),
-                                                          as_kernel_scalar(fmt, gamma));
+    alpha = golu_ref_compute(fmt, alpha);
+    long double g = (long double)dy * golu_ref_derivative(x, alpha, golu_ref_compute(fmt, beta),
+                                                          golu_ref_compute(fmt, gamma));
     c->sum += g;
     c->abs_g += fabsl(g);
     c->abs_ady += fabsl((long double)alpha * dy);
@@ -392,12 +386,11 @@ void golu_ref_column_add(golu_ref_column *c, golu_ref_format fmt, double x, doub
 }
 
 golu_check_result golu_check_column(golu_ref_format fmt, const golu_ref_column *c, double old,
-                                    double got, double s, double t, double alpha)
+                                    double got, double s, double t)
 {
     golu_check_result r = {0, 0.0, 0.0};
-    (void)alpha; /* already in abs_ady */
-    s = as_kernel_scalar(fmt, s);
-    t = as_kernel_scalar(fmt, t);
+    s = golu_ref_compute(fmt, s);
+    t = golu_ref_compute(fmt, t);
     long double ssum = (long double)s * c->sum;
     long double ref = ssum + (t == 0.0 ? 0.0L : (long double)t * old);
     r.ref = (double)ref;

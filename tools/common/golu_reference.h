@@ -126,7 +126,7 @@ void golu_ref_column_add(golu_ref_column *c, golu_ref_format fmt, double x, doub
  * and for f16/bf16 the store's rounding. ulps reports the relative error
  * |got - R| / (|s| * abs_g + |t * old|) (0 when both are 0). */
 golu_check_result golu_check_column(golu_ref_format fmt, const golu_ref_column *c, double old,
-                                    double got, double s, double t, double alpha);
+                                    double got, double s, double t);
 
 /* Deterministic pseudo-random numbers (splitmix64), so every run of a test sees the same inputs. */
 uint64_t golu_rand_next(uint64_t *state);

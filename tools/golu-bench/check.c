@@ -93,7 +93,7 @@ void bench_check_cell(const bench_cell *cell, const void *x, const void *dy, con
 }
 
 /* The element's value, whatever the dtype. */
-static double value_at(golu_dtype dtype, const void *a, uint64_t i)
+double bench_value_at(golu_dtype dtype, const void *a, uint64_t i)
 {
     switch (dtype) {
     case GOLU_F32: return ((const float *)a)[i];
@@ -112,13 +112,14 @@ void bench_check_param_sums(const bench_cell *cell, const void *x, const void *d
     const golu_dtype dt = cell->dtype;
     const double tol = dt == GOLU_F64 ? 1e-12 : 1e-5;
     /* the kernels receive the parameters rounded to float, except for f64 */
-    const double alpha = dt == GOLU_F64 ? params->alpha : (float)params->alpha;
-    const double beta = dt == GOLU_F64 ? params->beta : (float)params->beta;
-    const double gamma = dt == GOLU_F64 ? params->gamma : (float)params->gamma;
+    const golu_ref_format fmt = (golu_ref_format)dt;
+    const double alpha = golu_ref_compute(fmt, params->alpha);
+    const double beta = golu_ref_compute(fmt, params->beta);
+    const double gamma = golu_ref_compute(fmt, params->gamma);
     long double sum[3] = {0, 0, 0}, abs_sum[3] = {0, 0, 0};
     for (uint64_t i = 0; i < cell->shape.n; i++) {
-        long double d[3], dyv = value_at(dt, dy, i);
-        golu_ref_param_derivatives(value_at(dt, x, i), alpha, beta, gamma, d);
+        long double d[3], dyv = bench_value_at(dt, dy, i);
+        golu_ref_param_derivatives(bench_value_at(dt, x, i), alpha, beta, gamma, d);
         for (int k = 0; k < 3; k++) {
             sum[k] += dyv * d[k];
             abs_sum[k] += fabsl(dyv * d[k]);

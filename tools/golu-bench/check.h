@@ -45,6 +45,9 @@ void bench_check_bias_cell(const bench_cell *cell, const void *x, const void *dy
                            const void *got, const void *db, const golu_params *params,
                            bench_check_stats *stats);
 
+/* Element i of a host array of `dtype` (the 16-bit formats decoded), as a double. */
+double bench_value_at(golu_dtype dtype, const void *a, uint64_t i);
+
 /* Adds a cell's stats into a running total. */
 void bench_check_accumulate(bench_check_stats *total, const bench_check_stats *cell);
 
