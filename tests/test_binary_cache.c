@@ -14,6 +14,7 @@
  * --child: it waits for its stdin to close (so that several start at once), computes 1024 f32
  * results with golu_context_create_default() and exits 0 (correct), 2 (all 42: the poison) or 1.
  */
+#include "test_scratch.h"
 #include "test_support.h"
 
 #include "golu_internal.h"
@@ -37,62 +38,6 @@ static const char *self_path; /* argv[0], run again for the child processes */
 
 /* ---- files and folders ----------------------------------------------------------------------- */
 
-static void make_dirs(const char *dir)
-{
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(path, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(path, 0700);
-}
-
-/* The folders this run made, removed at the end when every case passed (kept for a look
- * otherwise). */
-static char made[64][PATH_MAX];
-static int made_count;
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[PATH_MAX + 300];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* A new empty folder under the scratch root, as an absolute path. */
-static void fresh_dir(char *out, size_t capacity)
-{
-    const char *root = getenv("GOLU_TEST_SCRATCH");
-    if (!root || !root[0])
-        root = "test_binary_cache.scratch";
-    char cwd[PATH_MAX] = "";
-    if (root[0] != '/')
-        assert_non_null(getcwd(cwd, sizeof cwd));
-    int len = snprintf(out, capacity, "%s%s%s", cwd, cwd[0] ? "/" : "", root);
-    assert_true(len > 0 && (size_t)len + 11 < capacity);
-    make_dirs(out);
-    strcat(out, "/caseXXXXXX");
-    assert_non_null(mkdtemp(out));
-    if (made_count < 64)
-        snprintf(made[made_count++], PATH_MAX, "%s", out);
-}
-
 static void use_cache_dir(const char *dir)
 {
     assert_int_equal(setenv("GOLU_CACHE_DIR", dir, 1), 0);
@@ -107,14 +52,6 @@ static unsigned char *read_all(const char *path, size_t *size)
     *size = fread(data, 1, 1 << 24, f);
     fclose(f);
     return data;
-}
-
-static void write_all(const char *path, const void *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, size, f), size);
-    assert_int_equal(fclose(f), 0);
 }
 
 /* Names of the files in dir: entries (golu-*.bin) in `entry` (the last one), others counted. */
@@ -236,7 +173,7 @@ static void write_entry(const char *path, const golu_cache_expect *header,
     size_t size = 0;
     unsigned char *file = golu_binary_cache_encode(header, payload, payload_size, &size);
     assert_non_null(file);
-    write_all(path, file, size);
+    ts_write_file(path, file, size);
     free(file);
 }
 
@@ -272,7 +209,7 @@ static int forward_is_right(void)
 /* A valid entry for f32 on the default device in a fresh folder; returns its path and expect. */
 static void make_real_entry(char *dir, size_t dir_capacity, char *path, golu_cache_expect *expect)
 {
-    fresh_dir(dir, dir_capacity);
+    ts_scratch_dir("test_binary_cache.scratch", dir, dir_capacity);
     use_cache_dir(dir);
     assert_true(forward_is_right());
     dir_listing l = list_dir(dir);
@@ -527,7 +464,7 @@ static void test_one_entry_per_dtype(void **state)
 {
     (void)state;
     char dir[PATH_MAX];
-    fresh_dir(dir, sizeof dir);
+    ts_scratch_dir("test_binary_cache.scratch", dir, sizeof dir);
     use_cache_dir(dir);
     ts_env env;
     ts_env_init(&env);
@@ -622,7 +559,7 @@ static void apply_damage(const char *path, damage kind)
         data[size++] = 0;
         break;
     }
-    write_all(path, data, size);
+    ts_write_file(path, data, size);
     free(data);
 }
 
@@ -689,7 +626,7 @@ static void test_concurrent_writers(void **state)
     enum { CHILDREN = 6 };
     for (int round = 0; round < 2; round++) {
         char dir[PATH_MAX];
-        fresh_dir(dir, sizeof dir);
+        ts_scratch_dir("test_binary_cache.scratch", dir, sizeof dir);
         use_cache_dir(dir);
         int codes[CHILDREN];
         watch_counts w = run_children(CHILDREN, codes, dir);
@@ -796,7 +733,7 @@ static void test_cache_off(void **state)
     static const char *const offs[] = {"off", "OFF", "0"};
     for (int i = 0; i < 3; i++) {
         char root[PATH_MAX];
-        fresh_dir(root, sizeof root);
+        ts_scratch_dir("test_binary_cache.scratch", root, sizeof root);
         assert_int_equal(chdir(root), 0);
         point_home(root, "xdg");
         use_cache_dir(offs[i]);
@@ -804,9 +741,9 @@ static void test_cache_off(void **state)
         assert_int_equal(count_tree(root), 0);
     }
     char root[PATH_MAX], blocked[PATH_MAX + 20];
-    fresh_dir(root, sizeof root);
+    ts_scratch_dir("test_binary_cache.scratch", root, sizeof root);
     snprintf(blocked, sizeof blocked, "%s/file", root);
-    write_all(blocked, "x", 1);
+    ts_write_file(blocked, "x", 1);
     strcat(blocked, "/cache"); /* under a regular file: mkdir fails */
     use_cache_dir(blocked);
     assert_true(forward_is_right());
@@ -832,7 +769,7 @@ static void test_default_locations(void **state)
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         char root[PATH_MAX], where[PATH_MAX + 40];
-        fresh_dir(root, sizeof root);
+        ts_scratch_dir("test_binary_cache.scratch", root, sizeof root);
         assert_int_equal(chdir(root), 0);
         point_home(root, cases[c].xdg);
         if (cases[c].relative_xdg)
@@ -869,7 +806,6 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_default_locations, save_env, restore_env),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    for (int i = 0; i < made_count && !failed; i++)
-        remove_tree(made[i]);
+    ts_scratch_cleanup(failed);
     return failed;
 }

@@ -40,17 +40,6 @@
 #define HAVE_MALLINFO2 0
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 #define CALLS 100000
 #define WARMUP 10000
 #define FINISH_EVERY 100 /* clFinish, so the queue never holds more than this */
@@ -199,7 +188,7 @@ static cl_mem buffer_from(ts_env *env, const void *host, size_t bytes)
 static void test_rss_flat(void **state)
 {
     ts_env *env = *state;
-    if (UNDER_ASAN) {
+    if (TS_UNDER_ASAN) {
         print_message("AddressSanitizer: its quarantine keeps freed memory resident; skipped\n");
         skip();
     }

@@ -41,6 +41,18 @@ int ts_group_teardown(void **state);
  * (tools/ci-checks.sh), where kernels and the host run 100x slower, shrink the test sizes so. */
 size_t ts_size(size_t full, size_t quick);
 
+/* TS_UNDER_ASAN: 1 in a build with AddressSanitizer (GCC's and clang's spellings). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TS_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TS_UNDER_ASAN 1
+#endif
+#endif
+#ifndef TS_UNDER_ASAN
+#define TS_UNDER_ASAN 0
+#endif
+
 /* Names of the dtypes, in the order the tests walk them. */
 extern const golu_dtype ts_all_dtypes[GOLU_DTYPE_COUNT];
 

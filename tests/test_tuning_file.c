@@ -8,6 +8,7 @@
  * and group counts, at sizes and offsets that exercise the aligned and unaligned kernels and the
  * tails. Every case uses its own folder under $GOLU_TEST_SCRATCH; no user file is touched.
  */
+#include "test_scratch.h"
 #include "test_support.h"
 
 #include "tuning_file.h"
@@ -23,69 +24,7 @@
 
 /* ---- files and folders ----------------------------------------------------------------------- */
 
-static void make_dirs(const char *dir)
-{
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(path, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(path, 0700);
-}
-
-static char made[64][PATH_MAX]; /* removed at the end when every case passed */
-static int made_count;
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[PATH_MAX + 300];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* A new empty folder under the scratch root, as an absolute path. */
-static void fresh_dir(char *out, size_t capacity)
-{
-    const char *root = getenv("GOLU_TEST_SCRATCH");
-    if (!root || !root[0])
-        root = "test_tuning_file.scratch";
-    char cwd[PATH_MAX] = "";
-    if (root[0] != '/')
-        assert_non_null(getcwd(cwd, sizeof cwd));
-    int len = snprintf(out, capacity, "%s%s%s", cwd, cwd[0] ? "/" : "", root);
-    assert_true(len > 0 && (size_t)len + 11 < capacity);
-    make_dirs(out);
-    strcat(out, "/caseXXXXXX");
-    assert_non_null(mkdtemp(out));
-    if (made_count < 64)
-        snprintf(made[made_count++], PATH_MAX, "%s", out);
-}
-
-static void write_file(const char *path, const void *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, size, f), size);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void write_text(const char *path, const char *text) { write_file(path, text, strlen(text)); }
+static void write_text(const char *path, const char *text) { ts_write_file(path, text, strlen(text)); }
 
 static int count_entries(const char *dir)
 {
@@ -626,7 +565,7 @@ static void test_entry_for_this_device_is_used(void **state)
 {
     (void)state;
     char dir[PATH_MAX], path[PATH_MAX + 16], line[4][4096], text[20000];
-    fresh_dir(dir, sizeof dir);
+    ts_scratch_dir("test_tuning_file.scratch", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/my-tuning.txt", dir);
     entry_line(line[0], sizeof line[0], NULL, NULL, GOLU_F32, GOLU_PASS_FORWARD, 4, 64, 8, 2);
     entry_line(line[1], sizeof line[1], NULL, NULL, GOLU_F32, GOLU_PASS_BACKWARD, 1, 128, 4,
@@ -663,7 +602,7 @@ static void test_location_and_off(void **state)
 {
     (void)state;
     char dir[PATH_MAX], path[PATH_MAX + 16], line[4096], text[8192];
-    fresh_dir(dir, sizeof dir);
+    ts_scratch_dir("test_tuning_file.scratch", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/tuning.txt", dir);
     put_env("GOLU_CACHE_DIR", dir);
     put_env("GOLU_TUNING_FILE", NULL);
@@ -726,7 +665,7 @@ static void test_malformed_file_is_ignored(void **state)
 {
     (void)state;
     char dir[PATH_MAX], path[PATH_MAX + 32], good[4096], text[16384];
-    fresh_dir(dir, sizeof dir);
+    ts_scratch_dir("test_tuning_file.scratch", dir, sizeof dir);
     entry_line(good, sizeof good, NULL, NULL, GOLU_F32, GOLU_PASS_FORWARD, 1, 2, 3, 1);
 
     /* A good entry for this device, then a bad line: the good one is not used either. */
@@ -739,7 +678,7 @@ static void test_malformed_file_is_ignored(void **state)
     /* Cut short: the last line has lost its newline (and its last digit). */
     snprintf(path, sizeof path, "%s/cut.txt", dir);
     snprintf(text, sizeof text, "golu-tuning 1\n%s", good);
-    write_file(path, text, strlen(text) - 2);
+    ts_write_file(path, text, strlen(text) - 2);
     expect_ignored(path, "line 2: no newline at the end (a cut file?); file ignored");
 
     /* Binary garbage. */
@@ -748,7 +687,7 @@ static void test_malformed_file_is_ignored(void **state)
     uint64_t s = 99;
     for (size_t i = 0; i < sizeof junk; i++)
         junk[i] = (unsigned char)golu_rand_next(&s);
-    write_file(path, junk, sizeof junk);
+    ts_write_file(path, junk, sizeof junk);
     expect_ignored(path, "; file ignored");
 
     /* A huge number, and a duplicate entry. */
@@ -862,13 +801,8 @@ static const pass_pair configs[] = {
  * under AddressSanitizer (LLVM's allocations through ASan's allocator). The sanitizer build (CI's
  * asan stage, which is there for memory errors) runs the first two configurations on f32 only;
  * the plain build (`meson test`) runs them all. */
-#if defined(__SANITIZE_ADDRESS__)
-#define TUNED_CONFIGS ((size_t)2)
-#define TUNED_F32_ONLY 1
-#else
-#define TUNED_CONFIGS (sizeof configs / sizeof configs[0])
-#define TUNED_F32_ONLY 0
-#endif
+#define TUNED_CONFIGS (TS_UNDER_ASAN ? (size_t)2 : sizeof configs / sizeof configs[0])
+#define TUNED_F32_ONLY TS_UNDER_ASAN
 
 static void test_results_under_forced_tuning(void **state)
 {
@@ -914,7 +848,7 @@ static void test_results_under_file_tuning(void **state)
     char dir[PATH_MAX], path[PATH_MAX + 16], text[65536];
     for (size_t c = 0; c < TUNED_CONFIGS; c++) {
         const pass_pair *p = &configs[c];
-        fresh_dir(dir, sizeof dir);
+        ts_scratch_dir("test_tuning_file.scratch", dir, sizeof dir);
         snprintf(path, sizeof path, "%s/tuning.txt", dir);
         size_t k = (size_t)snprintf(text, sizeof text, "golu-tuning 1\n");
         for (int d = 0; d < GOLU_DTYPE_COUNT; d++) {
@@ -973,7 +907,6 @@ int main(void)
     };
     int failed = cmocka_run_group_tests_name("parser", parser, NULL, NULL);
     failed += cmocka_run_group_tests_name("library", library, group_setup, group_teardown);
-    for (int i = 0; i < made_count && !failed; i++)
-        remove_tree(made[i]);
+    ts_scratch_cleanup(failed);
     return failed;
 }
