@@ -30,7 +30,7 @@
 /* ---- the failing allocator ---- */
 
 static atomic_long countdown; /* > 0: allocations until the one that fails; 0: none fails */
-static atomic_int fired;
+static atomic_int fired; /* allocations made to fail so far in this life (0 or 1) */
 
 static int fail_now(void)
 {
@@ -38,7 +38,7 @@ static int fail_now(void)
         return 0;
     if (atomic_fetch_sub(&countdown, 1) != 1)
         return 0;
-    atomic_store(&fired, 1);
+    atomic_fetch_add(&fired, 1);
     return 1;
 }
 
@@ -83,12 +83,14 @@ typedef struct {
     long failures_seen; /* calls that returned GOLU_ERROR_OUT_OF_HOST_MEMORY */
 } world;
 
-/* A call's status is GOLU_OK or, only when an allocation was made to fail, OUT_OF_HOST_MEMORY. */
-static int ok_or_oom(golu_status s, const char *what, long k)
+/* A call's status is GOLU_OK or, only when an allocation was made to fail during that very call
+ * (`fired` moved past `before`), OUT_OF_HOST_MEMORY: an earlier failure must leave nothing that
+ * makes later calls fail. */
+static int ok_or_oom(golu_status s, const char *what, long k, int before)
 {
     if (s == GOLU_OK)
         return 1;
-    if (s == GOLU_ERROR_OUT_OF_HOST_MEMORY && atomic_load(&fired))
+    if (s == GOLU_ERROR_OUT_OF_HOST_MEMORY && atomic_load(&fired) != before)
         return 0;
     fail_msg("allocation %ld failing: %s returned %s", k, what, golu_status_name(s));
     return 0;
@@ -112,8 +114,9 @@ static int life(world *w, long k)
     atomic_store(&countdown, k);
 
     golu_context *ctx = NULL;
+    int before = atomic_load(&fired);
     golu_status s = golu_context_create(w->cl_ctx, 1, &w->device, &ctx);
-    if (!ok_or_oom(s, "golu_context_create", k)) {
+    if (!ok_or_oom(s, "golu_context_create", k, before)) {
         assert_null(ctx);
         w->failures_seen++;
         assert_int_equal(golu_context_create(w->cl_ctx, 1, &w->device, &ctx), GOLU_OK);
@@ -122,11 +125,12 @@ static int life(world *w, long k)
     for (int backward = 0; backward < 2; backward++) {
         const char *what = backward ? "golu_enqueue_backward" : "golu_enqueue_forward";
         for (int attempt = 0; attempt < 2; attempt++) {
+            before = atomic_load(&fired);
             s = backward ? golu_enqueue_backward(ctx, w->queue, GOLU_F32, N, w->x, 0, w->x, 0,
                                                  w->y, 0, NULL, 0, NULL, NULL)
                          : golu_enqueue_forward(ctx, w->queue, GOLU_F32, N, w->x, 0, w->y, 0, NULL,
                                                 0, NULL, NULL);
-            if (ok_or_oom(s, what, k))
+            if (ok_or_oom(s, what, k, before))
                 break;
             w->failures_seen++;
             assert_int_equal(attempt, 0); /* the second attempt must succeed */
@@ -139,8 +143,9 @@ static int life(world *w, long k)
 
     for (int attempt = 0; attempt < 2; attempt++) {
         memset(w->h16y, 0, sizeof w->h16y);
+        before = atomic_load(&fired);
         s = golu_forward_host(ctx, GOLU_F16, N, w->h16x, w->h16y, NULL);
-        if (ok_or_oom(s, "golu_forward_host(f16)", k))
+        if (ok_or_oom(s, "golu_forward_host(f16)", k, before))
             break;
         w->failures_seen++;
         assert_int_equal(attempt, 0);
