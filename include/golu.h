@@ -367,7 +367,7 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
  *      (the second term matters only for subnormal results). In practice about
  *      2 ulp (PoCL) to 3.5 ulp (NVIDIA) everywhere: the inner exponential is evaluated in double
  *      word precision, so the tails (x < -1) lose nothing to the z-fold amplification that costs
- *      the plain formula up to ~90 ulp.
+ *      the plain formula up to 102 ulp (docs/ACCURACY.md).
  *    f16, bf16: within 1 ulp of the correctly rounded result, for every one of the 65,536 inputs.
  *  The bounds hold for every valid golu_params; exact limits at +-inf need beta > 0, gamma > 0
  *  (gamma = 0 and gamma < 0 give NaN at the infinity where the gate's limit is 0 * inf).
@@ -405,8 +405,8 @@ GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue q
  * `const golu_blend *`) is the plain call. With t == 0 the previous contents are never read, so
  * NaN or uninitialised memory there is harmless. s and t must be finite and, for f32/f16/bf16,
  * of magnitude at most FLT_MAX (they are passed to the kernel as float; as double for f64);
- * anything else is GOLU_ERROR_INVALID_PARAMETER. A t so small that it rounds to 0 in float (below
- * about 1.4e-45 for f32/f16/bf16) becomes 0: the old output is then not read. For f16/bf16,
+ * anything else is GOLU_ERROR_INVALID_PARAMETER. A t so small that it rounds to 0 in float (|t| at
+ * most 2^-150, about 7e-46, for f32/f16/bf16) becomes 0: the old output is then not read. For f16/bf16,
  * s * value + t * old is computed
  * in float and rounded once at the store; for f32/f64 it is one fma in the dtype. */
 typedef struct {
