@@ -465,9 +465,12 @@ GOLU_API golu_status golu_enqueue_backward_blend(golu_context *ctx, cl_command_q
  *  0) makes the beta and gamma (the gamma) terms exactly 0.
  *  Work: two kernels on `queue` (the second sums the first's partials; `event` is the second's,
  *  complete when dx and dparams are written) and a scratch buffer of 3 accumulation-type
- *  elements per work-group, made for the call and released once the commands finish;
- *  GOLU_ERROR_OPENCL if it cannot be made. Should the second enqueue fail (an OpenCL error, not
- *  an argument), the first, which writes dx, is already enqueued.
+ *  elements per work-group. Scratch buffers come from a pool of the context: a buffer goes back
+ *  to it when the commands that use it complete, and a later call on the same in-order queue
+ *  may use it at once; the context keeps up to 8 of them, each up to 64 MiB (larger ones are
+ *  made for the call), until golu_context_destroy(). GOLU_ERROR_OPENCL or
+ *  GOLU_ERROR_OUT_OF_HOST_MEMORY if one cannot be made. Should the second enqueue fail (an
+ *  OpenCL error, not an argument), the first, which writes dx, is already enqueued.
  *  n == 0: the sums are 0, so dparams becomes t * dparams (a kernel is still enqueued when t != 1).
  *  Errors: as golu_enqueue_backward(), plus GOLU_ERROR_NULL_ARGUMENT for dparams. */
 GOLU_API golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue queue,

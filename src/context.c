@@ -26,8 +26,10 @@ golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices, const cl
     cl_device_id *ctx_devices = calloc(ctx_count ? ctx_count : 1, sizeof *ctx_devices);
     golu_context *ctx = calloc(1, sizeof *ctx);
     golu_device *devs = calloc(num_devices, sizeof *devs);
-    if (!ctx_devices || !ctx || !devs) {
+    golu_scratch_pool *scratch = golu_scratch_pool_create();
+    if (!ctx_devices || !ctx || !devs || !scratch) {
         free(ctx_devices), free(ctx), free(devs);
+        golu_scratch_pool_close(scratch);
         return golu_fail(NULL, GOLU_ERROR_OUT_OF_HOST_MEMORY, "out of host memory");
     }
     clGetContextInfo(cl_ctx, CL_CONTEXT_DEVICES, ctx_count * sizeof *ctx_devices, ctx_devices, NULL);
@@ -35,6 +37,7 @@ golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices, const cl
     pthread_mutex_init(&ctx->detail_lock, NULL);
     ctx->cl_ctx = cl_ctx;
     ctx->devices = devs;
+    ctx->scratch = scratch;
 
     golu_status status = GOLU_OK;
     for (cl_uint i = 0; i < num_devices && status == GOLU_OK; i++) {
@@ -50,6 +53,7 @@ golu_status golu_context_create(cl_context cl_ctx, cl_uint num_devices, const cl
     free(ctx_devices);
     if (status != GOLU_OK) {
         golu_fail(NULL, status, "%s", ctx->detail);
+        golu_scratch_pool_close(scratch);
         pthread_mutex_destroy(&ctx->lock);
         pthread_mutex_destroy(&ctx->detail_lock);
         free(devs);
@@ -110,6 +114,7 @@ void golu_context_destroy(golu_context *ctx)
     }
     if (ctx->default_queue)
         clReleaseCommandQueue(ctx->default_queue);
+    golu_scratch_pool_close(ctx->scratch);
     clReleaseContext(ctx->cl_ctx);
     pthread_mutex_destroy(&ctx->lock);
     pthread_mutex_destroy(&ctx->detail_lock);

@@ -94,8 +94,8 @@ static golu_status scale_db(golu_context *ctx, cl_command_queue queue, golu_dtyp
 }
 
 /* Stage 1 on `plan`, then (with more than one block) stage 2 after it; *event is the last
- * command's. A scratch buffer for the partial sums lives until both have run (released from
- * stage 2's completion callback, golu_release_when_done()). */
+ * command's. The partial sums go to a scratch buffer lent by the context's pool until both have
+ * run (given back from stage 2's completion callback). */
 static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_dtype dtype,
                                golu_program_slot *program, const golu_array_arg *arrays,
                                int has_dx, uint64_t rows, uint64_t cols,
@@ -107,16 +107,14 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
     golu_bias_plan_make(rows, cols, program->vw, (uint64_t)first->max_groups *
                         first->group_size_for_global, &plan);
 
+    golu_scratch *scratch = NULL;
     cl_mem partial = NULL;
     if (plan.blocks > 1) {
-        cl_int err;
-        partial = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE,
-                                 (size_t)(plan.blocks * cols * scalars->size), NULL, &err);
-        if (err != CL_SUCCESS)
-            return golu_fail(ctx, GOLU_ERROR_OPENCL,
-                             "clCreateBuffer(%llu bytes of partial column sums): %s (%d)",
-                             (unsigned long long)(plan.blocks * cols * scalars->size),
-                             golu_cl_error_name(err), (int)err);
+        golu_status taken =
+            golu_scratch_take(ctx, queue, (size_t)(plan.blocks * cols * scalars->size), &scratch);
+        if (taken != GOLU_OK)
+            return taken;
+        partial = golu_scratch_mem(scratch);
     }
 
     /* dx NULL: x stands in (never written); one block: db stands in for the partial sums */
@@ -161,10 +159,10 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
             status = golu_launch_failed(ctx, GOLU_KERNEL_BIAS_FINISH, dtype, rows, cols, global,
                                         local, err);
     }
+    if (scratch) /* stage 1's event when stage 2 could not be enqueued */
+        golu_scratch_give_back_when_done(scratch, done ? done : stage1);
     if (stage1)
         clReleaseEvent(stage1);
-    if (partial)
-        golu_release_when_done(partial, done);
     if (done && event)
         *event = done;
     else if (done)

@@ -74,24 +74,6 @@ int golu_arrays_aligned(const golu_array_arg *arrays, int count, uint64_t vector
     return aligned;
 }
 
-static void CL_CALLBACK release_scratch(cl_event done, cl_int status, void *scratch)
-{
-    (void)done;
-    (void)status;
-    clReleaseMemObject((cl_mem)scratch);
-}
-
-/* OpenCL keeps a released buffer alive until the enqueued commands that use it are done, but
- * Oclgrind 21.10 does not: it reuses the memory at once, and its --uninitialized check then
- * reports the reduction's second kernel reading fresh memory. Releasing from the last command's
- * completion callback is right on every runtime. */
-void golu_release_when_done(cl_mem scratch, cl_event last)
-{
-    if (last && clSetEventCallback(last, CL_COMPLETE, release_scratch, scratch) == CL_SUCCESS)
-        return;
-    clReleaseMemObject(scratch);
-}
-
 golu_status golu_launch_failed(golu_context *ctx, golu_kernel_id id, golu_dtype dtype,
                                uint64_t rows, uint64_t cols, size_t global, size_t local,
                                cl_int err)

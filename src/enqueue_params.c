@@ -1,6 +1,6 @@
 /* golu_enqueue_backward_params(): the backward that also sums the gradients of alpha, beta and
  * gamma. Two kernels of cl/golu_params.cl on the caller's queue: golu_backward_params writes dx
- * and one partial triple per work-group into a scratch buffer made for the call, then
+ * and one partial triple per work-group into a scratch buffer lent by the context's pool, then
  * golu_params_finish (one work-group) sums the partials in a fixed order into dparams. The number
  * of work-groups, hence of partials, is fixed by n and the device (golu_work_groups_for()), so the
  * sums are bit-identical from run to run. */
@@ -89,11 +89,11 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
     golu_kernel_slot *ks = &program->kernels[id];
 
     const uint64_t num_partials = golu_work_groups_for(ks, n, program->vw);
-    cl_int err;
-    cl_mem partials = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE | CL_MEM_HOST_NO_ACCESS,
-                                     (size_t)num_partials * 3 * acc_size, NULL, &err);
-    if (!partials)
-        return golu_fail_cl(ctx, "clCreateBuffer(partial sums)", err);
+    golu_scratch *scratch;
+    status = golu_scratch_take(ctx, queue, (size_t)num_partials * 3 * acc_size, &scratch);
+    if (status != GOLU_OK)
+        return status;
+    cl_mem partials = golu_scratch_mem(scratch);
 
     /* Without dx the kernel gets dy in its place, and write_dx = 0 keeps it from touching it: a
      * real buffer rather than a NULL one, which some runtimes (Oclgrind) treat as undefined. */
@@ -107,16 +107,16 @@ golu_status golu_enqueue_backward_params(golu_context *ctx, cl_command_queue que
     golu_scalars_use(&scalars, GOLU_SCALAR_ALPHA, GOLU_SCALARS_COUNT, &args);
     size_t global, local;
     cl_event partials_done = NULL, done = NULL;
-    err = golu_kernel_launch(ks, &args, program->vw, queue, num_events, wait_list, &partials_done,
-                             &global, &local);
+    cl_int err = golu_kernel_launch(ks, &args, program->vw, queue, num_events, wait_list,
+                                    &partials_done, &global, &local);
     if (err != CL_SUCCESS)
         status = golu_launch_failed(ctx, id, dtype, n, 0, global, local, err);
     else
         status = finish(ctx, program, queue, dtype, partials, num_partials, dparams,
                         dparams_offset, blend, 1, &partials_done, &done);
-    /* released when the last command that reads it is done (the first one's event when the
+    /* given back when the last command that uses it is done (the first one's event when the
      * second could not be enqueued) */
-    golu_release_when_done(partials, done ? done : partials_done);
+    golu_scratch_give_back_when_done(scratch, done ? done : partials_done);
     if (partials_done)
         clReleaseEvent(partials_done);
     if (done && event)

@@ -129,8 +129,12 @@ typedef struct {
 #define GOLU_CACHE_PATH_MAX 4096
 #define GOLU_TUNING_NOTE_CAPACITY (GOLU_CACHE_PATH_MAX + 512)
 
+typedef struct golu_scratch_pool golu_scratch_pool;
+typedef struct golu_scratch golu_scratch;
+
 struct golu_context {
     cl_context cl_ctx;
+    golu_scratch_pool *scratch;       /* the reductions' scratch buffers (scratch_pool.c) */
     cl_uint num_devices;
     golu_device *devices;
     cl_command_queue default_queue;   /* created on demand (or by create_default) */
@@ -328,14 +332,26 @@ void golu_scalars_pack(golu_scalars *s, golu_dtype dtype, const golu_params *par
 void golu_scalars_use(const golu_scalars *s, int first, int count, golu_launch_args *args);
 /* 1 when every array's first element is aligned to `vector_bytes` (the aligned variants). */
 int golu_arrays_aligned(const golu_array_arg *arrays, int count, uint64_t vector_bytes);
-/* Releases a scratch buffer once `last`, the last command that uses it, has completed (at once
- * when `last` is NULL or its callback cannot be set). */
-void golu_release_when_done(cl_mem scratch, cl_event last);
 /* GOLU_ERROR_OPENCL for a failed kernel enqueue, the detail naming the kernel, the dtype, the
  * shape (n = rows when cols is 0, else rows x cols) and the NDRange. */
 golu_status golu_launch_failed(golu_context *ctx, golu_kernel_id id, golu_dtype dtype,
                                uint64_t rows, uint64_t cols, size_t global, size_t local,
                                cl_int err);
+
+/* ---- scratch_pool.c ---- */
+/* The pool, with the context's reference; NULL when out of host memory. */
+golu_scratch_pool *golu_scratch_pool_create(void);
+/* Drops the context's reference and releases the idle buffers (context destroy); buffers on loan
+ * are released when given back. NULL does nothing. */
+void golu_scratch_pool_close(golu_scratch_pool *pool);
+/* Lends a buffer of at least `bytes` for commands on `queue`; GOLU_ERROR_OUT_OF_HOST_MEMORY or
+ * GOLU_ERROR_OPENCL (with the detail) when none can be made. Thread-safe. */
+golu_status golu_scratch_take(golu_context *ctx, cl_command_queue queue, size_t bytes,
+                              golu_scratch **out);
+cl_mem golu_scratch_mem(const golu_scratch *s);
+/* Gives the buffer back once `last`, the last command that uses it, has completed (NULL: nothing
+ * enqueued uses it, given back at once). */
+void golu_scratch_give_back_when_done(golu_scratch *s, cl_event last);
 
 /* ---- bias_plan.c ---- */
 /* golu_enqueue_backward_bias()'s split of rows x cols (both >= 1): one work-item task sums one
