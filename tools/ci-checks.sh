@@ -29,15 +29,14 @@ supp=$root/tests/sanitizers
 # Oclgrind 21.10 in its first test, a wait list gated by a user event), nor test_threads (Oclgrind
 # runs one kernel at a time: concurrent enqueues trip its assertion m_kernelInvocation == NULL);
 # test_multi_device needs PoCL's two drivers.
-# Not test_bias nor test_param_grads: after some sequences of calls Oclgrind 21.10 reports their
-# second (finishing) kernels reading uninitialised partial sums, which no single call reproduces
-# and whose values the tests verify against the reference (left open in the closing note of the
-# reliability issue).
-oclgrind_tests="test_sizes test_special_values test_params test_exhaustive16 test_host_calls test_arguments test_blend"
+oclgrind_tests="test_sizes test_special_values test_params test_exhaustive16 test_host_calls
+    test_arguments test_blend test_bias test_param_grads"
 # Tests that run under valgrind: the host code's paths (contexts, validation, events, threads,
-# error paths through the fault plan). Not test_binary_cache: its child processes run natively,
-# on a device whose CPU (and so cache key) differs from the one valgrind shows the parent.
-valgrind_tests="test_host_calls test_arguments test_sizes test_events test_threads test_fault_injection"
+# error paths through the fault plan, the reductions' scratch pool). Not test_binary_cache: its
+# child processes run natively, on a device whose CPU (and so cache key) differs from the one
+# valgrind shows the parent.
+valgrind_tests="test_host_calls test_arguments test_sizes test_events test_threads
+    test_fault_injection test_reduction_scratch"
 
 say() { printf '\n=== ci-checks: %s\n' "$*"; }
 
