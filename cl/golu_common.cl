@@ -4,6 +4,7 @@
  *   #define GOLU_VW    <1 | 2 | 4 | 8 | 16>               (elements per work-item per step)
  *   #define GOLU_UNROLL <1 | 2 | 4>                        (vectors loaded per step, see below)
  *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
+ *   #define GOLU_PTX_BF16 <0 | 1>                          (bf16 on NVIDIA sm_80+: see below)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
  * which the host uses when every offset is a multiple of GOLU_VW (whole-vector loads and stores),
  * and NAME, which accepts any element offset.
@@ -23,6 +24,9 @@
 #endif
 #ifndef GOLU_HAS_FP16
 #define GOLU_HAS_FP16 0 /* the host sets 1 when the device has cl_khr_fp16 */
+#endif
+#ifndef GOLU_PTX_BF16
+#define GOLU_PTX_BF16 0
 #endif
 
 #define GOLU_CAT_(a, b) a##b
@@ -145,6 +149,69 @@ typedef ushort storage_t;
 typedef GOLU_CAT(ushort, GOLU_VSUFFIX) storageV;
 typedef GOLU_CAT(uint, GOLU_VSUFFIX) uintV;
 
+#if GOLU_PTX_BF16 && GOLU_VW > 1
+/* NVIDIA, compute capability 8.0 and later (the host checks): a whole vector as GOLU_VW / 2
+ * uints, uint j holding elements 2j (low half) and 2j + 1 (high half). Loading takes one
+ * operation per element (a shift or a mask), and one instruction, cvt.rn.bf16x2.f32, rounds two
+ * floats to nearest even and packs them: the integer rounding below costs about eight per
+ * element, which made bf16 the slowest dtype on an H200. cvt.rn gives +-inf for overflow, like
+ * the rounding below, and the canonical NaN 0x7fff for any NaN. */
+inline uint golu_bf16x2_rn(float lo, float hi)
+{
+    uint d;
+    __asm__("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(d) : "f"(hi), "f"(lo));
+    return d;
+}
+#define GOLU_BF16_LO(u) as_float((u) << 16)
+#define GOLU_BF16_HI(u) as_float((u) & 0xffff0000u)
+#define GOLU_BF16_PAIR(f, a, b) golu_bf16x2_rn((f).a, (f).b)
+#if GOLU_VW == 2
+inline realV golu_bf16_to_real(storageV b)
+{
+    uint u = as_uint(b);
+    return (realV)(GOLU_BF16_LO(u), GOLU_BF16_HI(u));
+}
+inline storageV golu_real_to_bf16(realV f) { return as_ushort2(GOLU_BF16_PAIR(f, s0, s1)); }
+#elif GOLU_VW == 4
+inline realV golu_bf16_to_real(storageV b)
+{
+    uint2 u = as_uint2(b);
+    return (realV)(GOLU_BF16_LO(u.s0), GOLU_BF16_HI(u.s0), GOLU_BF16_LO(u.s1), GOLU_BF16_HI(u.s1));
+}
+inline storageV golu_real_to_bf16(realV f)
+{
+    return as_ushort4((uint2)(GOLU_BF16_PAIR(f, s0, s1), GOLU_BF16_PAIR(f, s2, s3)));
+}
+#elif GOLU_VW == 8
+inline realV golu_bf16_to_real(storageV b)
+{
+    uint4 u = as_uint4(b);
+    return (realV)(GOLU_BF16_LO(u.s0), GOLU_BF16_HI(u.s0), GOLU_BF16_LO(u.s1), GOLU_BF16_HI(u.s1),
+                   GOLU_BF16_LO(u.s2), GOLU_BF16_HI(u.s2), GOLU_BF16_LO(u.s3), GOLU_BF16_HI(u.s3));
+}
+inline storageV golu_real_to_bf16(realV f)
+{
+    return as_ushort8((uint4)(GOLU_BF16_PAIR(f, s0, s1), GOLU_BF16_PAIR(f, s2, s3),
+                              GOLU_BF16_PAIR(f, s4, s5), GOLU_BF16_PAIR(f, s6, s7)));
+}
+#else /* 16 */
+inline realV golu_bf16_to_real(storageV b)
+{
+    uint8 u = as_uint8(b);
+    return (realV)(GOLU_BF16_LO(u.s0), GOLU_BF16_HI(u.s0), GOLU_BF16_LO(u.s1), GOLU_BF16_HI(u.s1),
+                   GOLU_BF16_LO(u.s2), GOLU_BF16_HI(u.s2), GOLU_BF16_LO(u.s3), GOLU_BF16_HI(u.s3),
+                   GOLU_BF16_LO(u.s4), GOLU_BF16_HI(u.s4), GOLU_BF16_LO(u.s5), GOLU_BF16_HI(u.s5),
+                   GOLU_BF16_LO(u.s6), GOLU_BF16_HI(u.s6), GOLU_BF16_LO(u.s7), GOLU_BF16_HI(u.s7));
+}
+inline storageV golu_real_to_bf16(realV f)
+{
+    return as_ushort16((uint8)(GOLU_BF16_PAIR(f, s0, s1), GOLU_BF16_PAIR(f, s2, s3),
+                               GOLU_BF16_PAIR(f, s4, s5), GOLU_BF16_PAIR(f, s6, s7),
+                               GOLU_BF16_PAIR(f, s8, s9), GOLU_BF16_PAIR(f, sa, sb),
+                               GOLU_BF16_PAIR(f, sc, sd), GOLU_BF16_PAIR(f, se, sf)));
+}
+#endif
+#else
 /* bf16 -> float is exact: the pattern is the upper half of the binary32. */
 inline realV golu_bf16_to_real(storageV b)
 {
@@ -160,6 +227,7 @@ inline storageV golu_real_to_bf16(realV f)
     uintV quiet_nan = (b >> 16) | (uintV)0x40u;
     return GOLU_CAT(convert_ushort, GOLU_VSUFFIX)(select(rounded, quiet_nan, isnan(f)));
 }
+#endif
 
 inline float golu_bf16_to_real1(ushort b) { return as_float((uint)b << 16); }
 inline ushort golu_real_to_bf16_1(float f)

@@ -110,6 +110,7 @@ typedef struct {
     cl_device_type type;
     int has_fp64;
     int has_fp16;      /* cl_khr_fp16: f16 conversions in hardware */
+    int ptx_bf16;      /* NVIDIA compute capability >= 8.0: bf16 rounding by inline PTX */
     cl_uint compute_units;
     size_t max_work_group_size;
     size_t max_work_item_size0;
@@ -124,6 +125,10 @@ typedef struct {
     golu_tuning file_tuning[GOLU_DTYPE_COUNT][GOLU_PASS_COUNT];
     golu_tuning forced_tuning[GOLU_DTYPE_COUNT][GOLU_PASS_COUNT]; /* golu_set_tuning() */
 } golu_device;
+
+/* cl_nv_device_attribute_query's CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV (cl_ext.h has it only
+ * in some versions of the headers) */
+#define GOLU_CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV 0x4000
 
 #define GOLU_DETAIL_CAPACITY 16384
 #define GOLU_CACHE_PATH_MAX 4096
