@@ -724,13 +724,37 @@ static void test_argument_errors(void **state)
     free_bufs(&B);
 }
 
+/* The 16-bit check near the gradient's zero (x + b = -W(1) ~ -0.5671433 for the default
+ * parameters, which a float x + b can come within 2^-17 of): there the gradient keeps only
+ * float's error relative to alpha * dy, and an H200 gave 1.7 bf16 ulp of it. The check accepts
+ * that (2^-22 * |alpha * dy|, a few float ulps of it) and still rejects an error a little larger,
+ * and the forward keeps its 1-ulp bound. */
+static void test_check_near_gradient_zero(void **state)
+{
+    (void)state;
+    const double x = -0.567138671875, dy = 0.171875;
+    const double ref = (double)(dy * golu_ref_derivative(x, 1.0, 1.0, 1.0));
+    assert_true(fabs(ref) < 1e-5 * dy);
+    const double slack = 0x1p-22 * dy;
+    const golu_ref_format f = GOLU_REF_BF16;
+    golu_check_result r =
+        golu_check_blend(f, 1, x, dy, NAN, ref + 0.5 * slack, 1.0, 0.0, 1.0, 1.0, 1.0);
+    assert_true(r.ok);
+    r = golu_check_blend(f, 1, x, dy, NAN, ref + 4.0 * slack, 1.0, 0.0, 1.0, 1.0, 1.0);
+    assert_false(r.ok);
+    const double y = (double)golu_ref_forward(1.5, 1.0, 1.0, 1.0);
+    const double bf16_ulp = 0x1p-7; /* of y ~ 1.0 */
+    r = golu_check_blend(f, 0, 1.5, 0.0, NAN, y + 3.0 * bf16_ulp, 1.0, 0.0, 1.0, 1.0, 1.0);
+    assert_false(r.ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_argument_errors), cmocka_unit_test(test_empty_shapes),
         cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_bias_f32),
         cmocka_unit_test(test_bias_f16),        cmocka_unit_test(test_bias_bf16),
-        cmocka_unit_test(test_bias_f64),
+        cmocka_unit_test(test_bias_f64),        cmocka_unit_test(test_check_near_gradient_zero),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
