@@ -48,14 +48,14 @@ golu_status golu_device_query(golu_context *ctx, cl_device_id id, golu_device *o
     clGetDeviceInfo(id, CL_DEVICE_EXTENSIONS, ext_size, ext, NULL);
     out->has_fp64 = strstr(ext, "cl_khr_fp64") != NULL && fp64 != 0;
     out->has_fp16 = strstr(ext, "cl_khr_fp16") != NULL;
-    /* NVIDIA sm_80 and later round float to bf16 in one instruction (cvt.rn.bf16x2.f32), which
-     * the kernels reach through inline PTX; the compute capability comes from
-     * cl_nv_device_attribute_query. */
+    /* NVIDIA sm_80 and later round two floats to bf16 or f16 in one instruction
+     * (cvt.rn.{bf16,f16}x2.f32), which the 16-bit kernels reach through inline PTX; the compute
+     * capability comes from cl_nv_device_attribute_query. */
     cl_uint cc_major = 0;
     if (out->vendor_id == 0x10deu && strstr(ext, "cl_nv_device_attribute_query") &&
         clGetDeviceInfo(id, GOLU_CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV, sizeof cc_major, &cc_major,
                         NULL) == CL_SUCCESS)
-        out->ptx_bf16 = cc_major >= 8;
+        out->nv_ptx = cc_major >= 8;
     free(ext);
     return GOLU_OK;
 }

@@ -110,7 +110,7 @@ typedef struct {
     cl_device_type type;
     int has_fp64;
     int has_fp16;      /* cl_khr_fp16: f16 conversions in hardware */
-    int ptx_bf16;      /* NVIDIA compute capability >= 8.0: bf16 rounding by inline PTX */
+    int nv_ptx;        /* NVIDIA compute capability >= 8.0: inline PTX for f16/bf16 */
     cl_uint compute_units;
     size_t max_work_group_size;
     size_t max_work_item_size0;

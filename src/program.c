@@ -115,9 +115,10 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
     char options[160];
     snprintf(options, sizeof options,
              "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_UNROLL=%u -DGOLU_HAS_FP16=%d "
-             "-DGOLU_PTX_BF16=%d -DGOLU_REDUCE_LOCAL_MAX=%d",
+             "-DGOLU_NV_PTX=%d -DGOLU_REDUCE_LOCAL_MAX=%d",
              (int)dtype, tuning->vector_width, tuning->unroll, dev->has_fp16,
-             dtype == GOLU_BF16 && dev->ptx_bf16, GOLU_REDUCE_LOCAL_MAX);
+             (dtype == GOLU_F16 || dtype == GOLU_BF16) && dev->nv_ptx,
+             GOLU_REDUCE_LOCAL_MAX);
     char *source = NULL;
     golu_status status = golu_kernel_source(ctx, &source);
     if (status != GOLU_OK)

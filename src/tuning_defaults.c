@@ -9,6 +9,7 @@
 typedef struct {
     cl_device_type type;     /* matched with & */
     cl_uint vendor_id;       /* CL_DEVICE_VENDOR_ID, or GOLU_VENDOR_ANY */
+    int nv_ptx;              /* 1: only devices whose 16-bit kernels use inline PTX (nv_ptx) */
     unsigned vector_width[GOLU_DTYPE_COUNT]; /* f32, f16, bf16, f64 */
     unsigned local_size;
     unsigned groups_per_compute_unit;            /* every (dtype, pass) but the f32 forward */
@@ -22,7 +23,7 @@ static const golu_tuning_row rows[] = {
     /* CPUs (measured on PoCL): the widest OpenCL vector maps to whole AVX-512 registers; large
      * work-groups amortise the per-group cost of its work-item loops; no unroll (the work-item
      * loops already keep many loads in flight). */
-    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, {16, 16, 16, 8}, 1024, 16, 16, {1, 1, 1, 1}},
+    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, 0, {16, 16, 16, 8}, 1024, 16, 16, {1, 1, 1, 1}},
     /* NVIDIA GPUs (measured on an H200): 16-byte loads for f32 and bf16; f16 reached 85 % of copy
      * 4 at a time against 41 % 8 at a time (its half conversions). 32 work-groups per compute
      * unit, then the kernels' grid-stride loop, loading two vectors per step (unroll 2): at
@@ -30,10 +31,15 @@ static const golu_tuning_row rows[] = {
      * (from 93.9 % and 87.8 % with unroll 1, at 2^26). 128 groups per compute unit helped at 2^26 only and cost
      * 10-20 points at 2^24, where the grid then covers the array in one step. bf16 keeps
      * unroll 1 (89 % against 82 % for its forward at 2^26). docs/PERFORMANCE.md has the runs. */
-    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
+    /* The same with compute capability 8.0 or more, where f16 converts by inline PTX (two
+     * floats per instruction) and so no longer pays for wide vectors: --tune on an H200 chose
+     * 16 for the forward (19.5 against 20.0 us at 2^24) and found 8 and 16 alike for the
+     * backward (27.2 against 28.1 us for 4). */
+    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 1, {4, 16, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
+    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 0, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
     /* Other GPUs and accelerators: not measured; the NVIDIA values, which use only what every
      * GPU has (16-byte loads, 256-item groups, several groups per compute unit). */
-    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
+    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, 0, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
 };
 
 void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pass,
@@ -43,7 +49,8 @@ void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pa
     const golu_tuning_row *row = &rows[count - 1];
     for (size_t i = 0; i < count; i++) {
         if ((dev->type & rows[i].type) &&
-            (rows[i].vendor_id == GOLU_VENDOR_ANY || rows[i].vendor_id == dev->vendor_id)) {
+            (rows[i].vendor_id == GOLU_VENDOR_ANY || rows[i].vendor_id == dev->vendor_id) &&
+            (!rows[i].nv_ptx || dev->nv_ptx)) {
             row = &rows[i];
             break;
         }
