@@ -9,6 +9,7 @@
  *
  * Tolerances (TOL): f32, f16, bf16 (all summed in float): 1e-5; f64 (in double): 1e-12.
  */
+#include "test_param_sums.h"
 #include "test_support.h"
 
 #include <float.h>
@@ -20,66 +21,11 @@
 #define BIG_N ts_size(1000000, 20000)
 #define ODD_N ts_size(1000003, 20011)
 
-static double tolerance(golu_dtype dt)
-{
-    return dt == GOLU_F64 ? 1e-12 : 1e-5;
-}
-
-static size_t acc_size(golu_dtype dt)
-{
-    return dt == GOLU_F64 ? sizeof(double) : sizeof(float);
-}
-
-/* The f64 reference needs long double wider than double: valgrind runs it at double precision
- * (see test_support.c), where the f64 sums are computed but not judged. */
-static int judges(golu_dtype dt)
-{
-    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
-    return dt != GOLU_F64 || !(LDBL_MANT_DIG > DBL_MANT_DIG && one + tiny == one);
-}
-
-/* The parameters as the kernels receive them: rounded to float except for f64. */
-static golu_params kernel_params(golu_dtype dt, const golu_params *p)
-{
-    golu_params q = p ? *p : ts_default_params();
-    if (dt != GOLU_F64) {
-        q.alpha = (float)q.alpha;
-        q.beta = (float)q.beta;
-        q.gamma = (float)q.gamma;
-    }
-    return q;
-}
-
-/* ---- the reference sums ---------------------------------------------------------------------- */
-
-typedef struct {
-    long double sum[3]; /* sum of dy * dGoLU/dparam_k */
-    long double abs[3]; /* sum of |dy * dGoLU/dparam_k| */
-} ref_sums;
-
-static ref_sums reference_sums(golu_dtype dt, size_t n, const void *x, const void *dy,
-                               const golu_params *params)
-{
-    golu_params p = kernel_params(dt, params);
-    ref_sums r;
-    memset(&r, 0, sizeof r);
-    for (size_t i = 0; i < n; i++) {
-        long double d[3], dyv = ts_get(dt, dy, i);
-        golu_ref_param_derivatives(ts_get(dt, x, i), p.alpha, p.beta, p.gamma, d);
-        for (int k = 0; k < 3; k++) {
-            long double term = dyv * d[k];
-            r.sum[k] += term;
-            r.abs[k] += fabsl(term);
-        }
-    }
-    return r;
-}
-
 static const char *const param_names[3] = {"alpha", "beta", "gamma"};
 
 /* Each got[k] within tol * scale_k of the reference, where scale is sum |term| (relative_to_sum
  * 0) or |sum| (1). Prints the error in units of the scale; returns the number of misses. */
-static int check_sums(golu_dtype dt, const double got[3], const ref_sums *r, int relative_to_sum,
+static int check_sums(golu_dtype dt, const double got[3], const tps_sums *r, int relative_to_sum,
                       double tol, const char *what)
 {
     int misses = 0;
@@ -95,7 +41,7 @@ static int check_sums(golu_dtype dt, const double got[3], const ref_sums *r, int
         print_message("%s %s d%s: got %.17g ref %.17Lg sum|t| %.6Lg err/%s %.3g%s\n", what,
                       golu_dtype_name(dt), param_names[k], got[k], r->sum[k], r->abs[k],
                       relative_to_sum ? "|sum|" : "sum|t|", ratio, ok ? "" : "  <-- MISS");
-        misses += !ok && judges(dt);
+        misses += !ok && tps_judges(dt);
     }
     return misses;
 }
@@ -116,7 +62,7 @@ static golu_status run_params(ts_env *env, golu_dtype dt, size_t n, const void *
                               void *dx_io, double dparams_io[3], const layout *L,
                               const golu_params *params, const golu_blend *blend)
 {
-    const size_t es = golu_dtype_size(dt), as = acc_size(dt), tail = 5;
+    const size_t es = golu_dtype_size(dt), as = tps_acc_size(dt), tail = 5;
     const size_t dy_bytes = (L->dy_off + n + tail) * es, x_bytes = (L->x_off + n + tail) * es;
     const size_t dx_bytes = (L->dx_off + n + tail) * es, dp_bytes = (L->dp_off + 3 + tail) * as;
     unsigned char *dy_img = malloc(dy_bytes), *x_img = malloc(x_bytes), *dx_img = malloc(dx_bytes);
@@ -244,11 +190,11 @@ static void check_case_sums(ts_env *env, golu_dtype dt, size_t n, const void *x,
     void *dx = ts_alloc(dt, n);
     double dp[3] = {0, 0, 0};
     ts_assert_status(env->ctx, run_params(env, dt, n, dy, x, dx, dp, L, params, NULL), GOLU_OK);
-    ref_sums r = reference_sums(dt, n, x, dy, params);
+    tps_sums r = tps_reference(dt, n, x, dy, params);
     char label[160];
     snprintf(label, sizeof label, "%s n=%zu offs %zu/%zu/%zu/%zu%s", what, n, L->dy_off, L->x_off,
              L->dx_off, L->dp_off, L->with_dx ? "" : " dx NULL");
-    assert_int_equal(check_sums(dt, dp, &r, relative_to_sum, tolerance(dt), label), 0);
+    assert_int_equal(check_sums(dt, dp, &r, relative_to_sum, tps_tolerance(dt), label), 0);
     if (L->with_dx) {
         assert_int_equal(ts_check(dt, 1, n, x, dy, dx, params, NULL, label), 0);
         void *plain = backward_dx(env, dt, n, dy, x, NULL, params, NULL);
@@ -336,12 +282,12 @@ static void test_in_place(void **state)
         const size_t es = golu_dtype_size(dt), bytes = (n + off) * es;
         void *x, *dy;
         make_inputs(dt, n, &x, &dy, -8.0, 8.0, -1.0, 1.0, 0x2000ull + (uint64_t)d);
-        ref_sums r = reference_sums(dt, n, x, dy, NULL);
+        tps_sums r = tps_reference(dt, n, x, dy, NULL);
         for (int over_x = 0; over_x < 2; over_x++) {
             /* whole-buffer writes (sentinel bytes, then the array): Oclgrind 21.10 sizes a
              * buffer's shadow by the last host write (tests/sanitizers/oclgrind_stale_shadow.c) */
             cl_mem mdy = ts_buffer(env, bytes), mx = ts_buffer(env, bytes);
-            cl_mem mdp = ts_buffer(env, 3 * acc_size(dt));
+            cl_mem mdp = ts_buffer(env, 3 * tps_acc_size(dt));
             unsigned char *image = malloc(bytes);
             assert_non_null(image);
             ts_fill_sentinel(image, bytes);
@@ -370,7 +316,7 @@ static void test_in_place(void **state)
             }
             const char *what = over_x ? "dx == x" : "dx == dy";
             assert_int_equal(ts_check(dt, 1, n, x, dy, dx, NULL, NULL, what), 0);
-            assert_int_equal(check_sums(dt, got, &r, 0, tolerance(dt), what), 0);
+            assert_int_equal(check_sums(dt, got, &r, 0, tps_tolerance(dt), what), 0);
             free(dx);
             clReleaseMemObject(mdy);
             clReleaseMemObject(mx);
@@ -382,7 +328,7 @@ static void test_in_place(void **state)
 }
 
 /* dparams[k] within TOL * |s| * sum |term| of s * sum + t * old, plus the blend's own roundings. */
-static void check_blended_sums(golu_dtype dt, const double got[3], const ref_sums *r,
+static void check_blended_sums(golu_dtype dt, const double got[3], const tps_sums *r,
                                const double old[3], const golu_blend *b, const char *what)
 {
     const double u = dt == GOLU_F64 ? 0x1p-53 : 0x1p-24;
@@ -391,12 +337,12 @@ static void check_blended_sums(golu_dtype dt, const double got[3], const ref_sum
         long double sv = (long double)s * r->sum[k];
         long double told = t == 0.0 ? 0.0L : (long double)t * old[k];
         long double want = sv + told;
-        long double bound = fabs(s) * tolerance(dt) * r->abs[k] +
+        long double bound = fabs(s) * tps_tolerance(dt) * r->abs[k] +
                             2.0L * u * (fabsl(sv) + fabsl(told) + fabsl(want));
         long double err = fabsl((long double)got[k] - want);
         print_message("%s %s blend {%g, %g} d%s: got %.17g want %.17Lg err %.3Lg bound %.3Lg\n",
                       what, golu_dtype_name(dt), s, t, param_names[k], got[k], want, err, bound);
-        if (judges(dt))
+        if (tps_judges(dt))
             assert_true(isfinite(got[k]) && err <= bound);
     }
 }
@@ -414,7 +360,7 @@ static void test_blend(void **state)
             continue;
         void *x, *dy, *old = ts_alloc(dt, n), *dx = ts_alloc(dt, n);
         make_inputs(dt, n, &x, &dy, -8.0, 8.0, -1.0, 1.0, 0x3000ull + (uint64_t)d);
-        ref_sums r = reference_sums(dt, n, x, dy, NULL);
+        tps_sums r = tps_reference(dt, n, x, dy, NULL);
         for (size_t b = 0; b < sizeof blends / sizeof blends[0]; b++) {
             const golu_blend *bl = &blends[b];
             const int nan_old = bl->t == 0.0;
@@ -437,7 +383,7 @@ static void test_blend(void **state)
                                                        ts_get(dt, dy, i), ts_get(dt, old, i),
                                                        ts_get(dt, dx, i), bl->s, bl->t, 1.0, 1.0,
                                                        1.0);
-                if (!c.ok && judges(dt) && misses++ < 5)
+                if (!c.ok && tps_judges(dt) && misses++ < 5)
                     print_message("blend {%g, %g} %s [%zu]: x %.9g dy %.9g old %.9g got %.9g "
                                   "ref %.9g\n",
                                   bl->s, bl->t, golu_dtype_name(dt), i, ts_get(dt, x, i),
@@ -634,7 +580,7 @@ static void test_events(void **state)
     const golu_dtype dt = GOLU_F32;
     void *x, *dy;
     make_inputs(dt, n, &x, &dy, -8.0, 8.0, -1.0, 1.0, 0x7000ull);
-    ref_sums r = reference_sums(dt, n, x, dy, NULL);
+    tps_sums r = tps_reference(dt, n, x, dy, NULL);
     cl_int err;
     cl_command_queue ooo = clCreateCommandQueue(env->cl_ctx, env->device,
                                                 CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, &err);
@@ -667,7 +613,7 @@ static void test_events(void **state)
         ts_cl_check(clEnqueueReadBuffer(queue, mdx, CL_TRUE, 0, n * 4, dxv, 0, NULL, NULL));
         ts_cl_check(clEnqueueReadBuffer(queue, mdp, CL_TRUE, 0, 3 * 4, dpv, 0, NULL, NULL));
         double got[3] = {dpv[0], dpv[1], dpv[2]};
-        assert_int_equal(check_sums(dt, got, &r, 0, tolerance(dt), q ? "out-of-order" : "gated"), 0);
+        assert_int_equal(check_sums(dt, got, &r, 0, tps_tolerance(dt), q ? "out-of-order" : "gated"), 0);
         assert_int_equal(ts_check(dt, 1, n, x, dy, dxv, NULL, NULL, "events"), 0);
         clReleaseEvent(done);
         clReleaseEvent(gate);
@@ -845,7 +791,7 @@ static void test_argument_errors(void **state)
         golu_dtype dt = ts_all_dtypes[d];
         if (!ts_dtype_ok(env, dt))
             continue;
-        const uint64_t cap = 16 / acc_size(dt); /* elements in B.small */
+        const uint64_t cap = 16 / tps_acc_size(dt); /* elements in B.small */
         c = valid_call(env, &B, dt), c.dp = B.small, c.dp_off = cap - 2;
         expect_error(env, &B, &c, GOLU_ERROR_BUFFER_TOO_SMALL, "dparams one element short");
         assert_non_null(strstr(golu_context_detail(env->ctx), "dparams"));
@@ -856,7 +802,7 @@ static void test_argument_errors(void **state)
         c = valid_call(env, &B, dt), c.dx = B.small, c.dx_off = 0;
         expect_error(env, &B, &c, GOLU_ERROR_BUFFER_TOO_SMALL, "dx too small");
         cl_mem fit = ts_sentinel_buffer(env, 24);
-        c = valid_call(env, &B, dt), c.dp = fit, c.dp_off = 24 / acc_size(dt) - 3;
+        c = valid_call(env, &B, dt), c.dp = fit, c.dp_off = 24 / tps_acc_size(dt) - 3;
         expect_ok(&c, "dparams fits exactly");
         clReleaseMemObject(fit);
     }

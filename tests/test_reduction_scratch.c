@@ -15,6 +15,7 @@
  * in flight at once. Oclgrind 21.10 runs neither concurrent enqueues nor user-event gates
  * (test_threads, test_param_grads): the threads and the gated calls are skipped there.
  */
+#include "test_param_sums.h"
 #include "test_support.h"
 
 #include <float.h>
@@ -25,37 +26,6 @@
 #include <string.h>
 
 /* ---- the reference --------------------------------------------------------------------------- */
-
-static size_t acc_size(golu_dtype dt)
-{
-    return dt == GOLU_F64 ? sizeof(double) : sizeof(float);
-}
-
-/* test_param_grads' tolerance, relative to sum |term|. */
-static double tolerance(golu_dtype dt)
-{
-    return dt == GOLU_F64 ? 1e-12 : 1e-5;
-}
-
-/* The f64 reference needs long double wider than double: under valgrind (double precision) the
- * f64 results are computed and compared bit for bit, but not judged against it. */
-static int judges(golu_dtype dt)
-{
-    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
-    return dt != GOLU_F64 || !(LDBL_MANT_DIG > DBL_MANT_DIG && one + tiny == one);
-}
-
-/* The parameters as the kernels receive them: rounded to float except for f64. */
-static golu_params kernel_params(golu_dtype dt, const golu_params *p)
-{
-    golu_params q = p ? *p : ts_default_params();
-    if (dt != GOLU_F64) {
-        q.alpha = (float)q.alpha;
-        q.beta = (float)q.beta;
-        q.gamma = (float)q.gamma;
-    }
-    return q;
-}
 
 static double acc_get(golu_dtype dt, const void *a, size_t i)
 {
@@ -77,28 +47,19 @@ static int param_misses(golu_dtype dt, size_t n, const void *x, const void *dy,
                         const golu_params *params, const void *dparams, const char *what)
 {
     static const char *const names[3] = {"alpha", "beta", "gamma"};
-    const golu_params p = kernel_params(dt, params);
-    long double sum[3] = {0, 0, 0}, abs_sum[3] = {0, 0, 0};
-    for (size_t i = 0; i < n; i++) {
-        long double d[3], dyv = ts_get(dt, dy, i);
-        golu_ref_param_derivatives(ts_get(dt, x, i), p.alpha, p.beta, p.gamma, d);
-        for (int k = 0; k < 3; k++) {
-            sum[k] += dyv * d[k];
-            abs_sum[k] += fabsl(dyv * d[k]);
-        }
-    }
+    const tps_sums r = tps_reference(dt, n, x, dy, params);
     int misses = 0;
     for (int k = 0; k < 3; k++) {
         const double got = acc_get(dt, dparams, (size_t)k);
-        const long double err = fabsl((long double)got - sum[k]);
+        const long double err = fabsl((long double)got - r.sum[k]);
         const long double floor = (long double)n * (dt == GOLU_F64 ? DBL_MIN : FLT_MIN);
-        const int ok = isfinite(got) && err <= tolerance(dt) * abs_sum[k] + floor;
-        if (!ok && judges(dt)) {
+        const int ok = isfinite(got) && err <= tps_tolerance(dt) * r.abs[k] + floor;
+        if (!ok && tps_judges(dt)) {
             misses++;
             print_message("%s %s n=%zu d%s: got %.17g ref %.17Lg (sum |term| %.6Lg, error %.3Lg "
                           "of it)  <-- MISS\n",
-                          what, golu_dtype_name(dt), n, names[k], got, sum[k], abs_sum[k],
-                          abs_sum[k] > 0 ? err / abs_sum[k] : err);
+                          what, golu_dtype_name(dt), n, names[k], got, r.sum[k], r.abs[k],
+                          r.abs[k] > 0 ? err / r.abs[k] : err);
         }
     }
     return misses;
@@ -111,7 +72,7 @@ static int db_misses(golu_dtype dt, size_t rows, size_t cols, const void *x, con
                      const void *b, const golu_params *params, const void *db, const char *what)
 {
     const golu_ref_format fmt = (golu_ref_format)dt;
-    const golu_params p = kernel_params(dt, params);
+    const golu_params p = tps_kernel_params(dt, params);
     golu_ref_column *ref = calloc(cols, sizeof *ref);
     assert_non_null(ref);
     for (size_t i = 0; i < rows * cols; i++) {
@@ -123,7 +84,7 @@ static int db_misses(golu_dtype dt, size_t rows, size_t cols, const void *x, con
     int misses = 0;
     for (size_t c = 0; c < cols; c++) {
         golu_check_result r = golu_check_column(fmt, &ref[c], 0.0, ts_get(dt, db, c), 1.0, 0.0);
-        if (!r.ok && judges(dt) && ++misses <= 5)
+        if (!r.ok && tps_judges(dt) && ++misses <= 5)
             print_message("%s %s %zux%zu db[%zu]: got %.17g ref %.17g (error %.3g of sum |g|)  "
                           "<-- MISS\n",
                           what, golu_dtype_name(dt), rows, cols, c, ts_get(dt, db, c), r.ref,
@@ -202,7 +163,7 @@ static void wait_release(cl_event ev)
 static void params_call(ts_env *env, golu_context *ctx, cl_command_queue q, const inputs *in,
                         size_t n, const golu_params *params, void *dp, void *dx_out)
 {
-    const size_t es = golu_dtype_size(in->dt), as = acc_size(in->dt);
+    const size_t es = golu_dtype_size(in->dt), as = tps_acc_size(in->dt);
     assert_true(n <= in->n);
     cl_mem mdx = dx_out ? nan_buffer(env, n * es) : NULL, mdp = nan_buffer(env, 3 * as);
     cl_event ev = NULL;
@@ -312,7 +273,7 @@ static void test_reuse_across_shapes(void **state)
         const inputs *in = st->dt == GOLU_F64 ? &in64 : &in32;
         const size_t es = golu_dtype_size(st->dt);
         const size_t n = st->bias ? st->rows * st->cols : st->rows;
-        const size_t out_bytes = st->bias ? st->cols * es : 3 * acc_size(st->dt);
+        const size_t out_bytes = st->bias ? st->cols * es : 3 * tps_acc_size(st->dt);
         unsigned char *got = malloc(out_bytes), *fresh_got = malloc(out_bytes);
         void *dx = ts_alloc(st->dt, n), *fresh_dx = ts_alloc(st->dt, n);
         assert_true(got && fresh_got);
@@ -444,7 +405,7 @@ static void run_threads(ts_env *env, cl_command_queue shared)
         w->queue = shared ? shared : clCreateCommandQueue(env->cl_ctx, env->device, 0, &err);
         ts_cl_check(err);
         w->dt = t == THREADS - 1 && f64 ? GOLU_F64 : GOLU_F32;
-        assert_int_equal(acc_size(w->dt), golu_dtype_size(w->dt)); /* slots count both alike */
+        assert_int_equal(tps_acc_size(w->dt), golu_dtype_size(w->dt)); /* slots count both alike */
         w->params = (golu_params){1.0 + 0.25 * t, 1.0 - 0.2 * t, 0.5 + 0.5 * t};
         w->pn[0] = p_big - 1000 * (size_t)t;
         w->pn[1] = 777 + 13 * (size_t)t;
@@ -463,7 +424,7 @@ static void run_threads(ts_env *env, cl_command_queue shared)
         /* the single-threaded results, on the same context and queue */
         for (int s = 0; s < 2; s++) {
             char what[64];
-            w->want[s] = malloc(3 * acc_size(w->dt));
+            w->want[s] = malloc(3 * tps_acc_size(w->dt));
             w->want[2 + s] = malloc(w->cols[s] * golu_dtype_size(w->dt));
             assert_true(w->want[s] && w->want[2 + s]);
             params_call(env, w->ctx, w->queue, &w->in, w->pn[s], &w->params, w->want[s], NULL);
