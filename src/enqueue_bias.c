@@ -3,6 +3,8 @@
  * columns into db in two stages (bias_plan.c, cl/golu_bias.cl). */
 #include "golu_internal.h"
 
+#include <stdint.h>
+
 /* golu_backward_bias's flags (cl/golu_bias.cl) */
 #define BIAS_HAS_DX 1u
 #define BIAS_FINAL 2u
@@ -110,6 +112,13 @@ static golu_status sum_columns(golu_context *ctx, cl_command_queue queue, golu_d
     golu_scratch *scratch = NULL;
     cl_mem partial = NULL;
     if (plan.blocks > 1) {
+        /* blocks x cols partial sums: cols * size fits (it is no more than a validated buffer's
+         * row), the product with blocks may not on a 32-bit host */
+        if (plan.blocks > SIZE_MAX / (cols * scalars->size))
+            return golu_fail(ctx, GOLU_ERROR_SIZE_OVERFLOW,
+                             "golu_enqueue_backward_bias: %llu x %llu partial sums exceed the "
+                             "host's size_t",
+                             (unsigned long long)plan.blocks, (unsigned long long)cols);
         golu_status taken =
             golu_scratch_take(ctx, queue, (size_t)(plan.blocks * cols * scalars->size), &scratch);
         if (taken != GOLU_OK)

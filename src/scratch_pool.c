@@ -7,8 +7,9 @@
  * all its commands (another thread's kernel must not land between a reduction's two): that queue
  * runs the new call's kernels after the old ones, so back-to-back calls on one queue share one
  * buffer however far the device lags behind (completion callbacks can come late). The queue is
- * compared by address only while commands of it are pending, and a queue is not deleted before
- * its commands finish, so the address cannot have been reused by then.
+ * compared by address only while the buffer has uses on it; OpenCL deletes a released queue only
+ * once its commands have finished, so should the address have been reused by a new queue before
+ * the last callback ran, the old commands are complete and sharing with the new queue is safe.
  *
  * Why a pool rather than a buffer per call: clCreateBuffer per call costs microseconds on a GPU
  * driver, a page mapping on a CPU one. Why the buffers start as zeros, although every kernel
@@ -25,9 +26,11 @@
 
 #include <stdlib.h>
 
-/* Buffers kept between calls: at most this many, each at most this large (bigger ones are made
- * for the call, uninitialised, and released after it). Sizes are rounded up to a power of two
- * from the minimum, so that calls of nearby shapes share buffers. */
+/* Buffers kept between calls: at most this many, each at most this large. A call that finds none
+ * big enough makes one, which replaces the smallest idle kept one when the pool is full; one that
+ * cannot be kept (too large, or the pool full of buffers in use) is made for the call,
+ * uninitialised, and released after it. Sizes are rounded up to a power of two from the minimum,
+ * so that calls of nearby shapes share buffers. */
 #define SCRATCH_KEEP_COUNT 8
 #define SCRATCH_KEEP_BYTES ((size_t)64 << 20)
 #define SCRATCH_MIN_BYTES ((size_t)4096)
@@ -96,18 +99,25 @@ void golu_scratch_pool_close(golu_scratch_pool *pool)
         return;
     pthread_mutex_lock(&pool->lock);
     pool->closed = 1;
+    golu_scratch *idle = NULL;
     golu_scratch **p = &pool->list;
     while (*p) {
         golu_scratch *s = *p;
         if (s->uses == 0) {
             *p = s->next;
             pool->count--;
-            scratch_free(s);
+            s->next = idle;
+            idle = s;
         } else {
             p = &s->next; /* released by its last give-back */
         }
     }
     pool_unref_unlock(pool);
+    while (idle) { /* released outside the lock, which callbacks on runtime threads take */
+        golu_scratch *next = idle->next;
+        scratch_free(idle);
+        idle = next;
+    }
 }
 
 static size_t rounded_size(size_t bytes)
@@ -145,7 +155,8 @@ static golu_status scratch_make(golu_context *ctx, size_t size, int keep, golu_s
 }
 
 /* The buffer for a call on `queue` (in_order: an in-order queue): one still in use on the same
- * in-order queue first, else an idle one; NULL when none fits (the lock held). */
+ * in-order queue first, else the smallest idle one that fits; NULL when none fits (the lock
+ * held). */
 static golu_scratch *find(golu_scratch_pool *pool, cl_command_queue queue, int in_order,
                           size_t size)
 {
@@ -155,8 +166,8 @@ static golu_scratch *find(golu_scratch_pool *pool, cl_command_queue queue, int i
             continue;
         if (in_order && s->uses > 0 && s->queue == queue && !s->enqueuing)
             return s;
-        if (s->uses == 0 && !idle)
-            idle = s;
+        if (s->uses == 0 && (!idle || s->size < idle->size))
+            idle = s; /* the smallest that fits: large buffers stay for large calls */
     }
     return idle;
 }
@@ -181,21 +192,41 @@ golu_status golu_scratch_take(golu_context *ctx, cl_command_queue queue, size_t 
         *out = s;
         return GOLU_OK;
     }
+    /* A new buffer. It is kept if there is room, or if an idle kept one (all of them smaller,
+     * or find() would have lent it) can make room; its slot is counted now, so that calls on
+     * other threads do not take it too. */
+    int keep = size <= SCRATCH_KEEP_BYTES;
+    golu_scratch *evicted = NULL;
+    if (keep && pool->count >= SCRATCH_KEEP_COUNT) {
+        for (golu_scratch *t = pool->list; t; t = t->next)
+            if (t->uses == 0 && (!evicted || t->size < evicted->size))
+                evicted = t;
+        if (evicted)
+            unlink_scratch(pool, evicted);
+        else
+            keep = 0;
+    }
+    if (keep)
+        pool->count++;
     pthread_mutex_unlock(&pool->lock);
+    if (evicted)
+        scratch_free(evicted);
 
-    const int keep = size <= SCRATCH_KEEP_BYTES;
     golu_status status = scratch_make(ctx, size, keep, &s);
-    if (status != GOLU_OK)
+    pthread_mutex_lock(&pool->lock);
+    if (status != GOLU_OK) {
+        if (keep)
+            pool->count--;
+        pthread_mutex_unlock(&pool->lock);
         return status;
+    }
     s->uses = 1;
     s->enqueuing = 1;
     s->queue = in_order ? queue : NULL;
-    pthread_mutex_lock(&pool->lock);
-    if (keep && pool->count < SCRATCH_KEEP_COUNT) {
+    if (keep) {
         s->kept = 1;
         s->next = pool->list;
         pool->list = s;
-        pool->count++;
     }
     pool->refs++;
     pthread_mutex_unlock(&pool->lock);
@@ -208,16 +239,19 @@ cl_mem golu_scratch_mem(const golu_scratch *s) { return s->mem; }
 static void give_back(golu_scratch *s)
 {
     golu_scratch_pool *pool = s->pool;
+    golu_scratch *dead = NULL;
     pthread_mutex_lock(&pool->lock);
     if (--s->uses == 0) {
         s->queue = NULL;
         if (!s->kept || pool->closed) {
             if (s->kept)
                 unlink_scratch(pool, s);
-            scratch_free(s);
+            dead = s;
         }
     }
     pool_unref_unlock(pool);
+    if (dead)
+        scratch_free(dead);
 }
 
 static void CL_CALLBACK give_back_callback(cl_event done, cl_int status, void *scratch)
@@ -234,8 +268,17 @@ void golu_scratch_give_back_when_done(golu_scratch *s, cl_event last)
     pthread_mutex_unlock(&s->pool->lock);
     if (last && clSetEventCallback(last, CL_COMPLETE, give_back_callback, s) == CL_SUCCESS)
         return;
-    /* Nothing enqueued uses it, or the runtime cannot call back: then wait for the command. */
-    if (last)
-        clWaitForEvents(1, &last);
+    if (last) {
+        /* The runtime cannot call back and commands may still use the buffer: it leaves the
+         * pool, so that no later call gets it, and is released with its last use (OpenCL deletes
+         * a released buffer only once the commands that use it have finished). Not waiting here:
+         * the wait list may hold an event the caller sets after this call returns. */
+        pthread_mutex_lock(&s->pool->lock);
+        if (s->kept) {
+            unlink_scratch(s->pool, s);
+            s->kept = 0;
+        }
+        pthread_mutex_unlock(&s->pool->lock);
+    }
     give_back(s);
 }

@@ -680,6 +680,77 @@ static void test_out_of_order_queue(void **state)
     free(got_d);
 }
 
+/* ---- 5. a full pool ---------------------------------------------------------------------- */
+
+/* 12 reductions held by one user event on an out-of-order queue need 12 buffers at once: the
+ * pool keeps 8 and makes the others for their call; then a bias call needing a larger buffer
+ * than any kept one replaces the smallest idle one. Every result exactly the in-order one. */
+static void test_pool_full(void **state)
+{
+    ts_env *env = *state;
+    cl_int err = CL_SUCCESS;
+    cl_command_queue ooo = clCreateCommandQueue(env->cl_ctx, env->device,
+                                                CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, &err);
+    if (err != CL_SUCCESS || !ooo) {
+        print_message("no out-of-order queue on this device (%d): skipped\n", (int)err);
+        skip();
+    }
+    enum { CALLS = 12 };
+    const golu_dtype dt = GOLU_F32;
+    const size_t n = ts_size(100003, 7919), rows = ts_size(256, 16), cols = ts_size(5000, 600);
+    inputs a, c;
+    inputs_make(env, &a, dt, n, 3, 0xf000ull);
+    inputs_make(env, &c, dt, rows * cols, cols, 0xf001ull);
+    float want[3], *want_db = ts_alloc(dt, cols), *got_db = ts_alloc(dt, cols);
+    params_call(env, env->ctx, env->queue, &a, n, NULL, want, NULL);
+    bias_call(env, env->ctx, env->queue, &c, rows, cols, NULL, want_db, NULL);
+    assert_int_equal(param_misses(dt, n, a.x, a.dy, NULL, want, "in order"), 0);
+    assert_int_equal(db_misses(dt, rows, cols, c.x, c.dy, c.b, NULL, want_db, "in order"), 0);
+
+    golu_context *ctx = new_context(env);
+    for (int round = 0; round < 2; round++) {
+        cl_mem out[CALLS];
+        golu_status st[CALLS];
+        cl_event gate = clCreateUserEvent(env->cl_ctx, &err);
+        ts_cl_check(err);
+        for (int k = 0; k < CALLS; k++) {
+            out[k] = nan_buffer(env, 12);
+            st[k] = golu_enqueue_backward_params(ctx, ooo, dt, n, a.mdy, 0, a.mx, 0, NULL, 0,
+                                                 out[k], 0, NULL, NULL, 1, &gate, NULL);
+        }
+        ts_cl_check(clSetUserEventStatus(gate, CL_COMPLETE)); /* before any assert */
+        clReleaseEvent(gate);
+        for (int k = 0; k < CALLS; k++)
+            ts_assert_status(ctx, st[k], GOLU_OK);
+        ts_cl_check(clFinish(ooo));
+        for (int k = 0; k < CALLS; k++) {
+            float got[3];
+            ts_read(env, out[k], 0, sizeof got, got);
+            if (memcmp(got, want, sizeof got) != 0)
+                fail_msg("round %d, call %d of %d in flight: %.9g %.9g %.9g, in order %.9g %.9g "
+                         "%.9g",
+                         round, k, CALLS, got[0], got[1], got[2], want[0], want[1], want[2]);
+            clReleaseMemObject(out[k]);
+        }
+        cl_mem db = nan_buffer(env, cols * 4);
+        ts_assert_status(ctx,
+                         golu_enqueue_backward_bias(ctx, ooo, dt, rows, cols, c.mdy, 0, c.mx, 0,
+                                                    c.mb, 0, NULL, 0, db, 0, NULL, NULL, 0, NULL,
+                                                    NULL),
+                         GOLU_OK);
+        ts_cl_check(clFinish(ooo));
+        ts_read(env, db, 0, cols * 4, got_db);
+        assert_memory_equal(got_db, want_db, cols * 4);
+        clReleaseMemObject(db);
+    }
+    golu_context_destroy(ctx);
+    clReleaseCommandQueue(ooo);
+    inputs_free(&a);
+    inputs_free(&c);
+    free(want_db);
+    free(got_db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_threads_shared_queue),
         cmocka_unit_test(test_destroy_with_pending_work),
         cmocka_unit_test(test_out_of_order_queue),
+        cmocka_unit_test(test_pool_full),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
