@@ -244,8 +244,17 @@ inline golu_half_bitsV golu_real_to_half_bits(realV v)
 #define GOLU_STORE_ALIGNED(p, i, v) (((__global golu_half_bitsV *)(p))[i] = golu_real_to_half_bits(v))
 #endif
 #define GOLU_LOAD_ALIGNED(p, i) golu_half_bits_to_real(((__global const golu_half_bitsV *)(p))[i])
+#if GOLU_NV_PTX && GOLU_VW > 1
+/* any element offset: the bit patterns by vloadN/vstoreN, the conversions as above */
+#define GOLU_LOAD(p, i)                                                                            \
+    golu_half_bits_to_real(GOLU_CAT(vload, GOLU_VW)((i), (__global const ushort *)(p)))
+#define GOLU_STORE(p, i, v)                                                                        \
+    GOLU_CAT(vstore, GOLU_VW)(GOLU_CAT(as_ushort, GOLU_VSUFFIX)(GOLU_PAIRS(f16x2, (v))), (i),       \
+                              (__global ushort *)(p))
+#else
 #define GOLU_LOAD(p, i) golu_vload_half((i), (p))
 #define GOLU_STORE(p, i, v) golu_vstore_half_rte((v), (i), (p))
+#endif
 #define GOLU_LOAD1(p, k) vload_half((k), (p))
 #define GOLU_STORE1(p, k, s) vstore_half_rte((s), (k), (p))
 
