@@ -94,11 +94,11 @@ double golu_ref_compute(golu_ref_format fmt, long double v);
  *             ulp(got) + 2^-14 * (|s*v| + |t*old|) of R: float's error in v and s*v (at most a
  *             few hundred float ulps in the saturated tails, 2^-16 relative) shows through the
  *             cancellation before the one rounding at the store; the backward also within
- *             ulp(got) + 2^-22 * |s*alpha*dy| * (t + |u*w|) * (1 + |u|) * (1 + z) of R
- *             (u = -gamma*x, z = beta*e^u, t = e^-z, w = z*t): where the gradient's two terms
- *             t and u*w cancel (x near -W(1/beta)/gamma, which the bias's float x + b can
- *             reach) their float roundings are all that is left of the value; in the tails the
- *             terms, and so this allowance, vanish.
+ *             ulp(got) + 2^-22 * |s*alpha*dy| * (g * (1 + z*|u|) + |u*z*g| * (1 + |u|) *
+ *             (1 + z)) of R (u = -gamma*x, z = beta*e^u, gate g = e^-z): where the gradient's
+ *             two terms g and u*z*g cancel (x near -W(1/beta)/gamma, which the bias's float
+ *             x + b can reach) their float roundings are all that is left of the value; in the
+ *             left tail this allowance vanishes, in the right one it is 2^-22 * |s*alpha*dy|.
  * NaN exactly where R is NaN; infinities exactly where R rounds to one. ulps reports
  * |got - R| / ulp(|s*v| + |t*old|) in the format (backward: ulp(|s*alpha*dy| + |t*old|), as
  * golu_check_f32 reports the backward in ulps of alpha*dy). */
