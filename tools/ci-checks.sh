@@ -28,7 +28,9 @@ supp=$root/tests/sanitizers
 # Tests that run kernels under Oclgrind (an interpreter: small sizes). Not test_events (hangs under
 # Oclgrind 21.10 in its first test, a wait list gated by a user event), nor test_threads (Oclgrind
 # runs one kernel at a time: concurrent enqueues trip its assertion m_kernelInvocation == NULL);
-# test_multi_device needs PoCL's two drivers.
+# test_multi_device needs PoCL's two drivers; test_reduction_scratch is the pool's host logic, its
+# threads and user-event gates out of Oclgrind's reach (the reductions' kernels run here through
+# test_bias and test_param_grads).
 oclgrind_tests="test_sizes test_special_values test_params test_exhaustive16 test_host_calls
     test_arguments test_blend test_bias test_param_grads"
 # Tests that run under valgrind: the host code's paths (contexts, validation, events, threads,
