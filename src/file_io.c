@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,11 +87,39 @@ int golu_write_file_atomically(const char *path, const void *data, size_t size, 
         return 0;
     int ok = write_full(fd, data, size) && (!sync || fsync(fd) == 0);
     int saved = errno;
-    ok = close(fd) == 0 && ok;
+    if (close(fd) != 0 && ok) { /* the write's error, else close's */
+        ok = 0;
+        saved = errno;
+    }
     if (ok && rename(tmp, path) == 0)
         return 1;
-    saved = ok ? errno : saved;
+    saved = ok ? errno : saved; /* rename's */
     unlink(tmp);
     errno = saved;
     return 0;
+}
+
+void golu_read_result_describe(golu_read_result result, int open_errno, size_t max_size,
+                               char *out, size_t capacity)
+{
+    char why[128];
+    switch (result) {
+    case GOLU_READ_CANNOT_OPEN:
+        if (strerror_r(open_errno, why, sizeof why) != 0)
+            snprintf(why, sizeof why, "error %d", open_errno);
+        snprintf(out, capacity, "cannot open: %s", why);
+        break;
+    case GOLU_READ_NOT_REGULAR:
+        snprintf(out, capacity, "not a regular file");
+        break;
+    case GOLU_READ_TOO_LARGE:
+        snprintf(out, capacity, "larger than %zu bytes", max_size);
+        break;
+    case GOLU_READ_NO_MEMORY:
+        snprintf(out, capacity, "out of host memory");
+        break;
+    default:
+        snprintf(out, capacity, "read failed (changed while read?)");
+        break;
+    }
 }

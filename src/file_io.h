@@ -21,6 +21,12 @@ typedef enum {
 golu_read_result golu_read_regular_file(const char *path, size_t max_size, char **data,
                                         size_t *size, int *open_errno);
 
+/* Why a read gave `result` (not GOLU_READ_OK), in words, into out[capacity]: "cannot open: <the
+ * system's message>", "not a regular file", "larger than <max_size> bytes", "out of host
+ * memory" or "read failed (changed while read?)". */
+void golu_read_result_describe(golu_read_result result, int open_errno, size_t max_size,
+                               char *out, size_t capacity);
+
 /* Replaces (or creates) the file at `path` with `size` bytes of `data` so that readers see the
  * old file or the new one, never a mix: the bytes go to a unique temporary file in the same
  * folder (which must exist), which rename() puts in place in one step; racing writers each

@@ -8,21 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 extern const size_t golu_embedded_source_count;
 extern const char *const golu_embedded_source_names[];
 extern const char *const golu_embedded_sources[];
 
 /* A kernel source file: 16 MiB is far beyond any real one (the library's are tens of KiB). */
 #define GOLU_KERNEL_FILE_MAX ((size_t)16 << 20)
-
-static char *read_file(const char *path, size_t *size)
-{
-    char *data;
-    return golu_read_regular_file(path, GOLU_KERNEL_FILE_MAX, &data, size, NULL) == GOLU_READ_OK
-               ? data
-               : NULL;
-}
 
 golu_status golu_kernel_source(golu_context *ctx, char **out)
 {
@@ -35,10 +26,14 @@ golu_status golu_kernel_source(golu_context *ctx, char **out)
         if (dir && dir[0]) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dir, golu_embedded_source_names[i]);
-            parts[i] = read_file(path, &sizes[i]);
-            if (!parts[i]) {
+            int e = 0;
+            golu_read_result r =
+                golu_read_regular_file(path, GOLU_KERNEL_FILE_MAX, &parts[i], &sizes[i], &e);
+            if (r != GOLU_READ_OK) {
+                char reason[256];
+                golu_read_result_describe(r, e, GOLU_KERNEL_FILE_MAX, reason, sizeof reason);
                 status = golu_fail(ctx, GOLU_ERROR_KERNEL_SOURCE,
-                                   "GOLU_KERNEL_DIR: cannot read %s", path);
+                                   "GOLU_KERNEL_DIR: cannot read %s: %s", path, reason);
                 break;
             }
         } else {

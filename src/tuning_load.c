@@ -60,30 +60,14 @@ static int locate(golu_context *ctx, int *named)
 static char *read_tuning_file(golu_context *ctx, int named, size_t *size)
 {
     const char *path = ctx->tuning_file;
-    char *data = NULL, reason[128];
+    char *data = NULL;
     int e = 0;
-    switch (golu_read_regular_file(path, GOLU_TUNING_FILE_MAX, &data, size, &e)) {
-    case GOLU_READ_OK:
-        break;
-    case GOLU_READ_CANNOT_OPEN:
-        if (e != ENOENT || named) {
-            if (strerror_r(e, reason, sizeof reason) != 0)
-                snprintf(reason, sizeof reason, "error %d", e);
-            note(ctx, "%s: cannot open: %s; ignored", path, reason);
-        }
-        break;
-    case GOLU_READ_NOT_REGULAR:
-        note(ctx, "%s: not a regular file; ignored", path);
-        break;
-    case GOLU_READ_TOO_LARGE:
-        note(ctx, "%s: larger than %zu bytes; ignored", path, GOLU_TUNING_FILE_MAX);
-        break;
-    case GOLU_READ_NO_MEMORY:
-        note(ctx, "%s: out of host memory; ignored", path);
-        break;
-    case GOLU_READ_FAILED:
-        note(ctx, "%s: read failed (changed while read?); ignored", path);
-        break;
+    golu_read_result r = golu_read_regular_file(path, GOLU_TUNING_FILE_MAX, &data, size, &e);
+    /* no note for a file absent from the default place */
+    if (r != GOLU_READ_OK && (r != GOLU_READ_CANNOT_OPEN || e != ENOENT || named)) {
+        char reason[256];
+        golu_read_result_describe(r, e, GOLU_TUNING_FILE_MAX, reason, sizeof reason);
+        note(ctx, "%s: %s; ignored", path, reason);
     }
     return data;
 }

@@ -14,27 +14,14 @@
 static int read_existing(const char *path, char **data, size_t *size)
 {
     int e = 0;
-    switch (golu_read_regular_file(path, GOLU_TUNING_FILE_MAX, data, size, &e)) {
-    case GOLU_READ_OK:
+    golu_read_result r = golu_read_regular_file(path, GOLU_TUNING_FILE_MAX, data, size, &e);
+    if (r == GOLU_READ_OK)
         return 1;
-    case GOLU_READ_CANNOT_OPEN:
-        if (e == ENOENT)
-            return 0;
-        fprintf(stderr, "golu-bench: %s: cannot open: %s\n", path, strerror(e));
-        return -1;
-    case GOLU_READ_NOT_REGULAR:
-        fprintf(stderr, "golu-bench: %s: not a regular file\n", path);
-        return -1;
-    case GOLU_READ_TOO_LARGE:
-        fprintf(stderr, "golu-bench: %s: larger than %zu bytes\n", path, GOLU_TUNING_FILE_MAX);
-        return -1;
-    case GOLU_READ_NO_MEMORY:
-        fputs("golu-bench: out of host memory\n", stderr);
-        return -1;
-    case GOLU_READ_FAILED:
-        break;
-    }
-    fprintf(stderr, "golu-bench: %s: read failed\n", path);
+    if (r == GOLU_READ_CANNOT_OPEN && e == ENOENT)
+        return 0;
+    char reason[256];
+    golu_read_result_describe(r, e, GOLU_TUNING_FILE_MAX, reason, sizeof reason);
+    fprintf(stderr, "golu-bench: %s: %s\n", path, reason);
     return -1;
 }
 
