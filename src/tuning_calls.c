@@ -83,10 +83,8 @@ golu_status golu_set_tuning(golu_context *ctx, cl_device_id device, golu_dtype d
         dev->forced_tuning[dtype][pass].vector_width = 0;
     golu_tuning_resolve(dev, dtype, pass, &after, NULL);
     /* Built again, with the new configuration, at the next use; an unchanged one keeps its
-     * kernels (golu-bench --tune sets the same candidate again to confirm and check it). */
-    if (before.vector_width != after.vector_width || before.local_size != after.local_size ||
-        before.groups_per_compute_unit != after.groups_per_compute_unit ||
-        before.unroll != after.unroll)
+     * kernels (golu-bench --tune sets its chosen candidate again to check it). */
+    if (!golu_tuning_equal(&before, &after))
         golu_program_release(&dev->programs[dtype][pass]);
     pthread_mutex_unlock(&dev->build_lock[dtype]);
     return GOLU_OK;

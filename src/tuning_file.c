@@ -281,6 +281,12 @@ int golu_tuning_same_key(const golu_tuning_record *a, const golu_tuning_record *
            strcmp(a->driver, b->driver) == 0;
 }
 
+int golu_tuning_equal(const golu_tuning *a, const golu_tuning *b)
+{
+    return a->vector_width == b->vector_width && a->local_size == b->local_size &&
+           a->groups_per_compute_unit == b->groups_per_compute_unit && a->unroll == b->unroll;
+}
+
 /* The earlier record with the same (device, driver, dtype, pass), or NULL. Quadratic, but over at
  * most GOLU_TUNING_ENTRIES_MAX records, and a real file holds a few dozen. */
 static const golu_tuning_record *find_duplicate(const golu_tuning_record *records, size_t count,

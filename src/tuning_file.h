@@ -31,6 +31,9 @@ typedef struct {
 /* 1 when a and b are entries for the same (device, driver, dtype, pass). */
 int golu_tuning_same_key(const golu_tuning_record *a, const golu_tuning_record *b);
 
+/* 1 when a and b are the same launch configuration (every field). */
+int golu_tuning_equal(const golu_tuning *a, const golu_tuning *b);
+
 typedef struct {
     golu_tuning_record *records;
     size_t count;

@@ -70,7 +70,6 @@ typedef struct {
     candidate tried[BENCH_TUNE_MAX_CANDIDATES];
     size_t num_tried;
     const candidate *builtin; /* tried[0] */
-    double slice_ns;    /* this target's share of what is left of the budget */
     double deadline_ns; /* the end of this target's share */
     double last_ns;     /* wall time of the latest time_config(), build included */
     int confirm_rounds; /* confirming rounds run */
@@ -97,16 +96,10 @@ static int enqueue_target(void *arg, cl_event *event)
     return 0;
 }
 
-static int same_tuning(const golu_tuning *a, const golu_tuning *b)
-{
-    return a->vector_width == b->vector_width && a->local_size == b->local_size &&
-           a->groups_per_compute_unit == b->groups_per_compute_unit && a->unroll == b->unroll;
-}
-
 static const candidate *find_tried(const tune_target *t, const golu_tuning *g)
 {
     for (size_t i = 0; i < t->num_tried; i++)
-        if (same_tuning(&t->tried[i].t, g))
+        if (golu_tuning_equal(&t->tried[i].t, g))
             return &t->tried[i];
     return NULL;
 }
@@ -498,7 +491,7 @@ static entry_fate fate_of(const tune_outcome *r)
         return ENTRY_FAILED;
     if (!r->searched)
         return ENTRY_BUDGET;
-    return same_tuning(&r->chosen, &r->builtin) ? ENTRY_BUILTIN : ENTRY_WRITE;
+    return golu_tuning_equal(&r->chosen, &r->builtin) ? ENTRY_BUILTIN : ENTRY_WRITE;
 }
 
 /* Why the built-in was kept, or NULL when a candidate was chosen. */
@@ -792,8 +785,10 @@ int bench_tune(const bench_options *o, const bench_device *d)
             t.warmup = warmup;
             t.reps = reps;
             t.num_sizes = tuning_sizes(o, d, t.dtype, t.sizes);
-            t.slice_ns = (start + budget - bench_now_ns()) / (double)(total - done);
-            t.deadline_ns = bench_now_ns() + (t.slice_ns > 0.0 ? t.slice_ns : 0.0);
+            /* this target's share of what is left of the budget */
+            const double now = bench_now_ns();
+            const double slice = (start + budget - now) / (double)(total - done);
+            t.deadline_ns = now + (slice > 0.0 ? slice : 0.0);
             if (setup_target(&t, o->seed + done) != 0 ||
                 tune_one(o, d, &t, &builtin[t.dtype][t.pass], &outcomes[done]) != 0)
                 rc = BENCH_EXIT_ERROR;
