@@ -123,6 +123,16 @@ inline void golu_store_pairs_cs(__global uint *p, golu_pairsV u)
 #endif
 }
 
+/* NAME(lo, hi): the uint of lo (low half) and hi (high half) rounded by INSN, a two-float PTX
+ * conversion (cvt.rn.bf16x2.f32, cvt.rn.f16x2.f32: the first source goes to the high half). */
+#define GOLU_PTX_CVT_X2(NAME, INSN)                                                                \
+    inline uint NAME(float lo, float hi)                                                           \
+    {                                                                                              \
+        uint d;                                                                                    \
+        __asm__(INSN " %0, %1, %2;" : "=r"(d) : "f"(hi), "f"(lo));                                 \
+        return d;                                                                                  \
+    }
+
 /* The pairs of a whole vector, from floats, by a two-float PTX conversion (CVT: bf16x2, f16x2). */
 #define GOLU_PAIR(CVT, f, a, b) golu_##CVT##_rn((f).a, (f).b)
 #if GOLU_VW == 2
@@ -215,12 +225,7 @@ inline float2 golu_f16x2_to_float2(uint u)
             : "r"(u));
     return f;
 }
-inline uint golu_f16x2_rn(float lo, float hi)
-{
-    uint d;
-    __asm__("cvt.rn.f16x2.f32 %0, %1, %2;" : "=r"(d) : "f"(hi), "f"(lo));
-    return d;
-}
+GOLU_PTX_CVT_X2(golu_f16x2_rn, "cvt.rn.f16x2.f32")
 #define GOLU_F16_PAIR(u) golu_f16x2_to_float2(u).s0, golu_f16x2_to_float2(u).s1
 inline realV golu_half_bits_to_real(golu_half_bitsV b)
 {
@@ -267,12 +272,7 @@ typedef GOLU_CAT(uint, GOLU_VSUFFIX) uintV;
 /* NVIDIA sm_80+ (above): widening is one shift or mask per element, rounding one
  * cvt.rn.bf16x2.f32 per pair, where the integer rounding below costs about eight operations per
  * element (it made bf16 the slowest dtype on an H200). */
-inline uint golu_bf16x2_rn(float lo, float hi)
-{
-    uint d;
-    __asm__("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(d) : "f"(hi), "f"(lo));
-    return d;
-}
+GOLU_PTX_CVT_X2(golu_bf16x2_rn, "cvt.rn.bf16x2.f32")
 #define GOLU_BF16_PAIR(u) as_float((u) << 16), as_float((u) & 0xffff0000u)
 inline realV golu_bf16_to_real(storageV b)
 {
@@ -301,6 +301,7 @@ inline storageV golu_real_to_bf16(realV f)
     uintV quiet_nan = (b >> 16) | (uintV)0x40u;
     return GOLU_CAT(convert_ushort, GOLU_VSUFFIX)(select(rounded, quiet_nan, isnan(f)));
 }
+#define GOLU_STORE_ALIGNED(p, i, v) (((__global storageV *)(p))[i] = golu_real_to_bf16(v))
 #endif
 
 inline float golu_bf16_to_real1(ushort b) { return as_float((uint)b << 16); }
@@ -311,9 +312,6 @@ inline ushort golu_real_to_bf16_1(float f)
 }
 
 #define GOLU_LOAD_ALIGNED(p, i) golu_bf16_to_real(((__global const storageV *)(p))[i])
-#ifndef GOLU_STORE_ALIGNED
-#define GOLU_STORE_ALIGNED(p, i, v) (((__global storageV *)(p))[i] = golu_real_to_bf16(v))
-#endif
 #if GOLU_VW == 1
 #define GOLU_LOAD(p, i) golu_bf16_to_real((p)[i])
 #define GOLU_STORE(p, i, v) ((p)[i] = golu_real_to_bf16(v))

@@ -405,10 +405,10 @@ GOLU_API golu_status golu_enqueue_backward(golu_context *ctx, cl_command_queue q
  * `const golu_blend *`) is the plain call. With t == 0 the previous contents are never read, so
  * NaN or uninitialised memory there is harmless. s and t must be finite and, for f32/f16/bf16,
  * of magnitude at most FLT_MAX (they are passed to the kernel as float; as double for f64);
- * anything else is GOLU_ERROR_INVALID_PARAMETER. A t so small that it rounds to 0 in float (|t| at
- * most 2^-150, about 7e-46, for f32/f16/bf16) becomes 0: the old output is then not read. For f16/bf16,
- * s * value + t * old is computed
- * in float and rounded once at the store; for f32/f64 it is one fma in the dtype. */
+ * anything else is GOLU_ERROR_INVALID_PARAMETER. A t so small that it rounds to 0 in float (|t|
+ * at most 2^-150, about 7e-46, for f32/f16/bf16) becomes 0: the old output is then not read. For
+ * f16/bf16, s * value + t * old is computed in float and rounded once at the store; for f32/f64
+ * it is one fma in the dtype. */
 typedef struct {
     double s; /* scale of the computed value */
     double t; /* scale of the output's previous contents (0: not read) */

@@ -52,7 +52,7 @@ golu_status golu_device_query(golu_context *ctx, cl_device_id id, golu_device *o
      * (cvt.rn.{bf16,f16}x2.f32), which the 16-bit kernels reach through inline PTX; the compute
      * capability comes from cl_nv_device_attribute_query. */
     cl_uint cc_major = 0;
-    if (out->vendor_id == 0x10deu && strstr(ext, "cl_nv_device_attribute_query") &&
+    if (out->vendor_id == GOLU_VENDOR_NVIDIA && strstr(ext, "cl_nv_device_attribute_query") &&
         clGetDeviceInfo(id, GOLU_CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV, sizeof cc_major, &cc_major,
                         NULL) == CL_SUCCESS)
         out->nv_ptx = cc_major >= 8;

@@ -127,8 +127,9 @@ typedef struct {
 } golu_device;
 
 /* cl_nv_device_attribute_query's CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV (cl_ext.h has it only
- * in some versions of the headers) */
+ * in some versions of the headers), and NVIDIA's CL_DEVICE_VENDOR_ID */
 #define GOLU_CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV 0x4000
+#define GOLU_VENDOR_NVIDIA 0x10deu
 
 #define GOLU_DETAIL_CAPACITY 16384
 #define GOLU_CACHE_PATH_MAX 4096

@@ -50,7 +50,7 @@ struct golu_scratch_pool {
     pthread_mutex_t lock;
     unsigned refs;   /* 1 for the context while it lives, + 1 per loan */
     int closed;      /* the context is gone: buffers are released when their uses end */
-    unsigned count;  /* buffers in `list` */
+    unsigned count;  /* buffers in `list`, and those being made to join it */
     golu_scratch *list;
 };
 

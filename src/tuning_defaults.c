@@ -4,7 +4,6 @@
 #include "golu_internal.h"
 
 #define GOLU_VENDOR_ANY 0u
-#define GOLU_VENDOR_NVIDIA 0x10deu
 
 typedef struct {
     cl_device_type type;     /* matched with & */
@@ -28,8 +27,9 @@ static const golu_tuning_row rows[] = {
      * 4 at a time against 41 % 8 at a time (its half conversions). 32 work-groups per compute
      * unit, then the kernels' grid-stride loop, loading two vectors per step (unroll 2): at
      * n = 2^24 and 2^26 this took the f32 backward to 98 % of copy and the f16 forward to 94 %
-     * (from 93.9 % and 87.8 % with unroll 1, at 2^26). 128 groups per compute unit helped at 2^26 only and cost
-     * 10-20 points at 2^24, where the grid then covers the array in one step. bf16 keeps
+     * (from 93.9 % and 87.8 % with unroll 1, at 2^26). 128 groups per compute unit helped at
+     * 2^26 only and cost 10-20 points at 2^24, where the grid then covers the array in one
+     * step. bf16 keeps
      * unroll 1 (89 % against 82 % for its forward at 2^26). docs/PERFORMANCE.md has the runs. */
     /* The same with compute capability 8.0 or more, where f16 converts by inline PTX (two
      * floats per instruction) and so no longer pays for wide vectors: --tune on an H200 chose

@@ -9,8 +9,8 @@
  * a short forward between element offsets on either side of 2^31.
  *
  * The size needs CL_DEVICE_MAX_MEM_ALLOC_SIZE, CL_DEVICE_GLOBAL_MEM_SIZE and the host's available
- * memory to allow about 4 GiB (plus 1 GiB to spare on the host); otherwise the test runs the
- * largest size that fits and says so in its output. GOLU_TEST_QUICK skips the large calls (the
+ * memory to allow about 4 GiB (plus 1 GiB to spare on the host); otherwise the test runs and
+ * checks the largest size that fits and reports itself skipped, not passed. GOLU_TEST_QUICK skips the large calls (the
  * valgrind and oclgrind stages). Also: GOLU_ERROR_TOO_LARGE for host-pointer calls just above
  * the device's CL_DEVICE_MAX_MEM_ALLOC_SIZE, for every dtype.
  */
