@@ -10,22 +10,40 @@
 
 /* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate. */
 
-/* Variants as in the forward family: plain, and blending (dx = s * gradient + t * dx); the loop
- * as there (GOLU_UNROLL loads of x and dy, then the computes and stores). */
-#if GOLU_UNROLL > 1
+/* Variants and loops as in the forward family: plain, and blending (dx = s * gradient + t * dx);
+ * with GOLU_UNROLL 1 each step's x and dy are loaded one step ahead, with GOLU_UNROLL > 1 a step
+ * loads GOLU_UNROLL of each, then computes and stores them. */
+#define GOLU_BACKWARD_STEP(j, xv, dyv, LOADV, STOREV, OUT)                                         \
+    STOREV(dxp, j, OUT(golu_backward_value(xv, dyv, alpha, beta, gamma), LOADV(dxp, j)));
+#if GOLU_UNROLL == 1 && GOLU_LOAD_AHEAD
+#define GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT)                                                     \
+    if (gid < nvec) {                                                                              \
+        ulong i = gid;                                                                             \
+        realV xi = LOADV(xp, i);                                                                   \
+        realV dyi = LOADV(dyp, i);                                                                 \
+        for (; i + stride < nvec; i += stride) {                                                   \
+            const realV x_next = LOADV(xp, i + stride);                                            \
+            const realV dy_next = LOADV(dyp, i + stride);                                          \
+            GOLU_BACKWARD_STEP(i, xi, dyi, LOADV, STOREV, OUT)                                     \
+            xi = x_next;                                                                           \
+            dyi = dy_next;                                                                         \
+        }                                                                                          \
+        GOLU_BACKWARD_STEP(i, xi, dyi, LOADV, STOREV, OUT)                                         \
+    }
+#else
 #define GOLU_BACKWARD_LOAD_U(u, LOADV, STOREV, OUT)                                                \
     const realV x##u = LOADV(xp, i + u * stride);                                                  \
     const realV dy##u = LOADV(dyp, i + u * stride);
 #define GOLU_BACKWARD_STORE_U(u, LOADV, STOREV, OUT)                                               \
-    STOREV(dxp, i + u * stride,                                                                    \
-           OUT(golu_backward_value(x##u, dy##u, alpha, beta, gamma), LOADV(dxp, i + u * stride)));
-#define GOLU_BACKWARD_UNROLLED(LOADV, STOREV, OUT)                                                 \
+    GOLU_BACKWARD_STEP(i + u * stride, x##u, dy##u, LOADV, STOREV, OUT)
+#define GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT)                                                     \
+    ulong i = gid;                                                                                 \
     for (; i + (GOLU_UNROLL - 1) * stride < nvec; i += GOLU_UNROLL * stride) {                     \
         GOLU_UNROLL_EACH(GOLU_BACKWARD_LOAD_U, LOADV, STOREV, OUT)                                 \
         GOLU_UNROLL_EACH(GOLU_BACKWARD_STORE_U, LOADV, STOREV, OUT)                                \
-    }
-#else
-#define GOLU_BACKWARD_UNROLLED(LOADV, STOREV, OUT) /* not used: GOLU_GRID_LOOP drops it */
+    }                                                                                              \
+    for (; i < nvec; i += stride)                                                                  \
+        GOLU_BACKWARD_STEP(i, LOADV(xp, i), LOADV(dyp, i), LOADV, STOREV, OUT)
 #endif
 
 #define GOLU_BACKWARD_KERNEL(NAME, LOADV, STOREV, EXTRA_ARGS, OUT)                                 \
@@ -39,10 +57,7 @@
         const ulong nvec = n / GOLU_VW;                                                            \
         const ulong gid = get_global_id(0);                                                        \
         const ulong stride = get_global_size(0);                                                   \
-        GOLU_GRID_LOOP(GOLU_BACKWARD_UNROLLED(LOADV, STOREV, OUT))                                 \
-            STOREV(dxp, i,                                                                         \
-                   OUT(golu_backward_value(LOADV(xp, i), LOADV(dyp, i), alpha, beta, gamma),       \
-                       LOADV(dxp, i)));                                                            \
+        GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT)                                                     \
         if (gid < n - nvec * GOLU_VW) {                                                            \
             const ulong k = nvec * GOLU_VW + gid;                                                  \
             realV v = golu_backward_value((realV)(GOLU_LOAD1(xp, k)), (realV)(GOLU_LOAD1(dyp, k)), \

@@ -5,6 +5,7 @@
  *   #define GOLU_UNROLL <1 | 2 | 4>                        (vectors loaded per step, see below)
  *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
  *   #define GOLU_NV_PTX <0 | 1>                            (NVIDIA sm_80+: inline PTX, see below)
+ *   #define GOLU_LOAD_AHEAD <0 | 1>                        (CPU devices: golu_forward.cl's loop)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
  * which the host uses when every offset is a multiple of GOLU_VW (whole-vector loads and stores),
  * and NAME, which accepts any element offset.
@@ -28,6 +29,9 @@
 #ifndef GOLU_NV_PTX
 #define GOLU_NV_PTX 0
 #endif
+#ifndef GOLU_LOAD_AHEAD
+#define GOLU_LOAD_AHEAD 0
+#endif
 
 #define GOLU_CAT_(a, b) a##b
 #define GOLU_CAT(a, b) GOLU_CAT_(a, b)
@@ -43,18 +47,6 @@
 #define GOLU_UNROLL_EACH(M, A, B, C) M(0, A, B, C) M(1, A, B, C) M(2, A, B, C) M(3, A, B, C)
 #else
 #error "GOLU_UNROLL must be 1, 2 or 4"
-#endif
-
-/* GOLU_GRID_LOOP(UNROLLED) opens the element-wise kernels' grid-stride loop over vector index i
- * (from gid, by stride, below nvec): with GOLU_UNROLL > 1 the UNROLLED steps first, then this
- * loop finishes from where they stopped; with GOLU_UNROLL 1 exactly the plain loop. */
-#if GOLU_UNROLL == 1
-#define GOLU_GRID_LOOP(UNROLLED) for (ulong i = gid; i < nvec; i += stride)
-#else
-#define GOLU_GRID_LOOP(UNROLLED)                                                                   \
-    ulong i = gid;                                                                                 \
-    UNROLLED                                                                                       \
-    for (; i < nvec; i += stride)
 #endif
 
 #if GOLU_VW == 1
