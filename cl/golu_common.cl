@@ -6,6 +6,7 @@
  *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
  *   #define GOLU_NV_PTX <0 | 1>                            (NVIDIA sm_80+: inline PTX, see below)
  *   #define GOLU_LOAD_AHEAD <0 | 1>                        (CPU devices: golu_forward.cl's loop)
+ *   #define GOLU_EXP2_POLY <0 | 1>                         (CPU devices: golu_exp2() below)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
  * which the host uses when every offset is a multiple of GOLU_VW (whole-vector loads and stores),
  * and NAME, which accepts any element offset.
@@ -31,6 +32,9 @@
 #endif
 #ifndef GOLU_LOAD_AHEAD
 #define GOLU_LOAD_AHEAD 0
+#endif
+#ifndef GOLU_EXP2_POLY
+#define GOLU_EXP2_POLY 0
 #endif
 
 #define GOLU_CAT_(a, b) a##b
@@ -368,6 +372,37 @@ inline realV golu_scale_by_gate(realV x, realV t, real alpha)
     return alpha * (xf * t);
 }
 
+/* The compute type's representation: exponent bias and mantissa bits, its same-sized integer
+ * vector, and the shifter whose sum with v rounds v to an integer held in the low bits (see
+ * golu_pow2_of_shifted()). */
+#if GOLU_DTYPE == 3
+#define GOLU_EXP_BIAS 1023
+#define GOLU_MANT_BITS 52
+typedef GOLU_CAT(long, GOLU_VSUFFIX) golu_intV;
+#define golu_as_realV GOLU_CAT(as_double, GOLU_VSUFFIX)
+#define golu_as_intV GOLU_CAT(as_long, GOLU_VSUFFIX)
+#define GOLU_SHIFTER 0x1.8p52 /* 1.5 * 2^52: see golu_pow2_of_shifted() */
+#define GOLU_SHIFTER_BITS 0x4338000000000000L
+#else
+#define GOLU_EXP_BIAS 127
+#define GOLU_MANT_BITS 23
+typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
+#define golu_as_realV GOLU_CAT(as_float, GOLU_VSUFFIX)
+#define golu_as_intV GOLU_CAT(as_int, GOLU_VSUFFIX)
+#define GOLU_SHIFTER 0x1.8p23f /* 1.5 * 2^23: see golu_pow2_of_shifted() */
+#define GOLU_SHIFTER_BITS 0x4b400000
+#endif
+
+/* 2^k from sh = v + 1.5 * 2^MANT_BITS, whose one rounding (of the sum, or of an fma) makes v an
+ * integer k (|v| < 2^(MANT_BITS - 1)): k = sh - that constant exactly, and sh's low bits
+ * are k, so 2^k is an integer add and a shift from them (k in the normal exponent range). No
+ * rint, no float-to-int conversion: on GPUs those go to a slower pipe than fma. */
+inline realV golu_pow2_of_shifted(realV sh)
+{
+    return golu_as_realV((golu_as_intV(sh) + (golu_intV)(GOLU_EXP_BIAS - GOLU_SHIFTER_BITS))
+                         << GOLU_MANT_BITS);
+}
+
 #if GOLU_PRECISE
 
 #if GOLU_DTYPE == 3
@@ -376,16 +411,9 @@ inline realV golu_scale_by_gate(realV x, realV t, real alpha)
 #define GOLU_INV_LN2 0x1.71547652b82fep+0
 #define GOLU_LN2_HI 0x1.62e42fefa39efp-1 /* ln 2 rounded to double */
 #define GOLU_LN2_LO 0x1.abc9e3b39803fp-56 /* ln 2 - GOLU_LN2_HI */
-#define GOLU_EXP_BIAS 1023
-#define GOLU_MANT_BITS 52
 #define GOLU_Z_SUBNORMAL 700.0 /* exp(-z) is subnormal beyond ~708 */
 #define GOLU_LN2_SHORT_HI 0x1.62e42fefa2000p-1 /* ln 2 to 40 bits: 64 * it - z is exact */
 #define GOLU_LN2_SHORT_LO 0x1.9ef35793c7673p-41
-typedef GOLU_CAT(long, GOLU_VSUFFIX) golu_intV;
-#define golu_as_realV GOLU_CAT(as_double, GOLU_VSUFFIX)
-#define golu_as_intV GOLU_CAT(as_long, GOLU_VSUFFIX)
-#define GOLU_SHIFTER 0x1.8p52 /* 1.5 * 2^52: see golu_pow2_of_shifted() */
-#define GOLU_SHIFTER_BITS 0x4338000000000000L
 /* (exp(r) - 1 - r - r^2/2 - r^3/6) / r^4 on |r| <= ln2/2: Taylor to r^12 (remainder < 2^-66).
  * f64 keeps r^3/6 apart, as a double-word, because its rounding (2^-60) would show in the tails. */
 #define GOLU_SIXTH_HI 0x1.5555555555555p-3
@@ -420,13 +448,6 @@ inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
 #define GOLU_INV_LN2 0x1.715476p+0f
 #define GOLU_LN2_HI 0x1.62e430p-1f  /* ln 2 rounded to float */
 #define GOLU_LN2_LO -0x1.05c610p-29f /* ln 2 - GOLU_LN2_HI */
-#define GOLU_EXP_BIAS 127
-#define GOLU_MANT_BITS 23
-typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
-#define golu_as_realV GOLU_CAT(as_float, GOLU_VSUFFIX)
-#define golu_as_intV GOLU_CAT(as_int, GOLU_VSUFFIX)
-#define GOLU_SHIFTER 0x1.8p23f /* 1.5 * 2^23: see golu_pow2_of_shifted() */
-#define GOLU_SHIFTER_BITS 0x4b400000
 /* (exp(r) - 1 - r - r^2/2) / r^3 on |r| <= ln2/2 (and 2 % beyond): degree 4, fitted to r^3 times
  * it (Lawson's weighted least squares, float coefficients rounded one at a time from the top and
  * the rest refitted, mpmath at 120 bits): |r^3 * (q - that)| < 2^-31.6 over the range, against
@@ -445,16 +466,6 @@ inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
     return (r * p) * golu_exp_cubic_poly(r);
 }
 #endif
-
-/* k = rint(u / ln2) as the float sh = u / ln2 + 1.5 * 2^MANT_BITS, rounded once by the fma to an
- * integer (|u / ln2| < 2^(MANT_BITS - 1)): k = sh - that constant exactly, and sh's low bits
- * are k, so 2^k is an integer add and a shift from them. No rint, no float-to-int conversion:
- * on GPUs those go to a slower pipe than fma. */
-inline realV golu_pow2_of_shifted(realV sh)
-{
-    return golu_as_realV((golu_as_intV(sh) + (golu_intV)(GOLU_EXP_BIAS - GOLU_SHIFTER_BITS))
-                         << GOLU_MANT_BITS);
-}
 
 /* z = beta * exp(-gamma*x) = (be + be_lo) * scale, and u = -gamma*x clamped. */
 typedef struct {
@@ -582,13 +593,45 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 #define GOLU_LN2 0x1.62e430p-1f
 #define GOLU_U2_MAX 126.0f /* in log2 units: exp2 stays finite */
 
+#if GOLU_EXP2_POLY
+/* 2^v written out, for CPU devices (the host sets GOLU_EXP2_POLY there): PoCL's builtin exp2 (and
+ * exp) made the 16-bit kernels slower per element than f32's; with this the f16 and bf16
+ * forwards ran in 10.9-11.2 ms instead of 12.1-12.6 at 2^24 here, the backwards 13.4 and 16.7
+ * instead of 13.8-15.3 and 17.1-19.5 (a variant that scaled once and selected 0 below 2^-150
+ * reached 7.9 and 10.9 ms; why this one is slower was not found). v is
+ * clamped to [-150, 126] (NaN kept); 2^v = 2^k * 2^f, k = rint(v) by the shifted sum, |f| <= 1/2,
+ * 2^f by a degree-6 polynomial (weighted least squares toward the minimax, float coefficients
+ * rounded one at a time and the rest refitted: relative error below 2^-25.9), times 2^k. The 16-bit results need 8 or 11
+ * bits: float's rounding does not show (the f16/bf16 exhaustive checks, docs/ACCURACY.md). */
+inline realV golu_exp2(realV v)
+{
+    v = golu_clamp(v, -150.0f, 126.0f, GOLU_NAN_KEEPING);
+    realV sh = v + (realV)GOLU_SHIFTER;
+    realV f = v - (sh - (realV)GOLU_SHIFTER);
+    realV p = fma(f, (realV)0x1.41fbaap-13f, (realV)0x1.5f3e6cp-10f);
+    p = fma(f, p, (realV)0x1.3b2d4ep-7f);
+    p = fma(f, p, (realV)0x1.c6aee8p-5f);
+    p = fma(f, p, (realV)0x1.ebfbdcp-3f);
+    p = fma(f, p, (realV)0x1.62e430p-1f);
+    p = fma(f, p, (realV)1.0f);
+    /* 2^k, k >= -150: below 2^-100 as 2^(k + 24) times 2^-24, so that the factor stays normal
+     * and a subnormal result is rounded once (float selects: PoCL made integer min/max/select
+     * and shift versions of this 1.5-2 times slower) */
+    const realV low = v < (realV)-100.0f ? (realV)1.0f : (realV)0.0f;
+    realV s = golu_pow2_of_shifted(fma(low, (realV)24.0f, sh));
+    return (p * s) * fma(low, (realV)(0x1p-24f - 1.0f), (realV)1.0f);
+}
+#else
+#define golu_exp2 exp2
+#endif
+
 /* The gate times 2^shift (shift integral, >= 0): see golu_backward_parts() for bf16. */
 inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan)
 {
     golu_gate_t g;
     realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, keep_nan); /* u*log2(e) */
-    realV e = exp2(u2);
-    g.t = exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
+    realV e = golu_exp2(u2);
+    g.t = golu_exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
     g.u = u2 * GOLU_LN2;
     /* z*t without overflow or a lost underflow: t == 0 wherever z >= 2^100 (beta*e may be inf;
      * fmin then gives 2^100, and NaN from x yields to the NaN in t) */
@@ -608,7 +651,6 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 }
 
 #if GOLU_DTYPE == 2
-typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
 /* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
  * subnormal (t < 2^-149 near x = -4.7) is still a normal bf16. So dy = m * 2^E (E clamped to
  * [0, 126], m exact) and the gate is computed as t * 2^E, which does not underflow there. */

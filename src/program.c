@@ -1,7 +1,7 @@
 /* Programs: one per (device, dtype, pass), built on first use (from the on-disk binary cache, else
  * from the kernel source) with that pass's tuning, and kept in the context. GOLU_DTYPE, GOLU_VW and
- * GOLU_UNROLL are passed as -D options (and GOLU_LOAD_AHEAD, 1 on CPU devices: cl/golu_forward.cl
- * says why); no relaxed-math option is ever used. The two passes of a
+ * GOLU_UNROLL are passed as -D options (and GOLU_LOAD_AHEAD and GOLU_EXP2_POLY, 1 on CPU devices:
+ * cl/golu_forward.cl and cl/golu_common.cl say why); no relaxed-math option is ever used. The two passes of a
  * dtype share one cl_program when their vector widths and unrolls agree (the usual case), so that
  * it is compiled once. */
 #include "golu_internal.h"
@@ -113,13 +113,14 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
         clRetainProgram(other->program);
         return make_kernels(ctx, dev, tuning, other->program, built);
     }
-    char options[160];
+    const int cpu = (dev->type & CL_DEVICE_TYPE_CPU) != 0; /* GOLU_LOAD_AHEAD, GOLU_EXP2_POLY */
+    char options[224];
     snprintf(options, sizeof options,
              "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_UNROLL=%u -DGOLU_HAS_FP16=%d "
-             "-DGOLU_NV_PTX=%d -DGOLU_LOAD_AHEAD=%d -DGOLU_REDUCE_LOCAL_MAX=%d",
+             "-DGOLU_NV_PTX=%d -DGOLU_LOAD_AHEAD=%d -DGOLU_EXP2_POLY=%d -DGOLU_REDUCE_LOCAL_MAX=%d",
              (int)dtype, tuning->vector_width, tuning->unroll, dev->has_fp16,
-             (dtype == GOLU_F16 || dtype == GOLU_BF16) && dev->nv_ptx,
-             (dev->type & CL_DEVICE_TYPE_CPU) != 0, GOLU_REDUCE_LOCAL_MAX);
+             (dtype == GOLU_F16 || dtype == GOLU_BF16) && dev->nv_ptx, cpu, cpu,
+             GOLU_REDUCE_LOCAL_MAX);
     char *source = NULL;
     golu_status status = golu_kernel_source(ctx, &source);
     if (status != GOLU_OK)
