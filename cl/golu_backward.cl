@@ -11,8 +11,8 @@
 /* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate. */
 
 /* Variants and loops as in the forward family: plain, and blending (dx = s * gradient + t * dx);
- * with GOLU_UNROLL 1 each step's x and dy are loaded one step ahead, with GOLU_UNROLL > 1 a step
- * loads GOLU_UNROLL of each, then computes and stores them. */
+ * a step loads GOLU_UNROLL of x and dy, then computes and stores them, or, with GOLU_LOAD_AHEAD
+ * (CPU devices) and GOLU_UNROLL 1, loads the next step's x and dy before computing this one. */
 #define GOLU_BACKWARD_STEP(j, xv, dyv, LOADV, STOREV, OUT)                                         \
     STOREV(dxp, j, OUT(golu_backward_value(xv, dyv, alpha, beta, gamma), LOADV(dxp, j)));
 #if GOLU_UNROLL == 1 && GOLU_LOAD_AHEAD

@@ -5,7 +5,7 @@
  *   #define GOLU_UNROLL <1 | 2 | 4>                        (vectors loaded per step, see below)
  *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
  *   #define GOLU_NV_PTX <0 | 1>                            (NVIDIA sm_80+: inline PTX, see below)
- *   #define GOLU_LOAD_AHEAD <0 | 1>                        (CPU devices: golu_forward.cl's loop)
+ *   #define GOLU_LOAD_AHEAD <0 | 1>                        (CPU devices: the element-wise loops)
  *   #define GOLU_EXP2_POLY <0 | 1>                         (CPU devices: golu_exp2() below)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
  * which the host uses when every offset is a multiple of GOLU_VW (whole-vector loads and stores),
@@ -335,7 +335,8 @@ inline ushort golu_real_to_bf16_1(float f)
  * costs the plain formula up to tens of ulp for x < -1. So exp(u) is evaluated here to about
  * twice the working precision (Cody-Waite reduction, exact products by fma, a double-word sum),
  * z is kept as z + z_lo, and t = exp(-z) * (1 - z_lo) with the builtin exp. The rounding of
- * -gamma*x is folded in the same way. Result: t within the builtin exp's error plus ~0.5 ulp.
+ * -gamma*x is folded in the same way. Result: t within the builtin exp's error plus about
+ * 0.5 ulp (f32: a little more, its r^3 terms are rounded once in the low part).
  *
  * Otherwise (f16, bf16: results are rounded to 8 or 11 bits, where float's error does not
  * show): the plain formula with exp2, which devices evaluate fast without relaxed math. */
@@ -379,6 +380,8 @@ inline realV golu_scale_by_gate(realV x, realV t, real alpha)
 #define GOLU_EXP_BIAS 1023
 #define GOLU_MANT_BITS 52
 typedef GOLU_CAT(long, GOLU_VSUFFIX) golu_intV;
+typedef GOLU_CAT(ulong, GOLU_VSUFFIX) golu_uintV;
+#define golu_as_uintV GOLU_CAT(as_ulong, GOLU_VSUFFIX)
 #define golu_as_realV GOLU_CAT(as_double, GOLU_VSUFFIX)
 #define golu_as_intV GOLU_CAT(as_long, GOLU_VSUFFIX)
 #define GOLU_SHIFTER 0x1.8p52 /* 1.5 * 2^52: see golu_pow2_of_shifted() */
@@ -387,6 +390,8 @@ typedef GOLU_CAT(long, GOLU_VSUFFIX) golu_intV;
 #define GOLU_EXP_BIAS 127
 #define GOLU_MANT_BITS 23
 typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
+typedef GOLU_CAT(uint, GOLU_VSUFFIX) golu_uintV;
+#define golu_as_uintV GOLU_CAT(as_uint, GOLU_VSUFFIX)
 #define golu_as_realV GOLU_CAT(as_float, GOLU_VSUFFIX)
 #define golu_as_intV GOLU_CAT(as_int, GOLU_VSUFFIX)
 #define GOLU_SHIFTER 0x1.8p23f /* 1.5 * 2^23: see golu_pow2_of_shifted() */
@@ -399,7 +404,8 @@ typedef GOLU_CAT(int, GOLU_VSUFFIX) golu_intV;
  * rint, no float-to-int conversion: on GPUs those go to a slower pipe than fma. */
 inline realV golu_pow2_of_shifted(realV sh)
 {
-    return golu_as_realV((golu_as_intV(sh) + (golu_intV)(GOLU_EXP_BIAS - GOLU_SHIFTER_BITS))
+    /* unsigned: a NaN sh (the backward keeps NaN) must not make a signed shift overflow */
+    return golu_as_realV((golu_as_uintV(sh) + (golu_uintV)(GOLU_EXP_BIAS - GOLU_SHIFTER_BITS))
                          << GOLU_MANT_BITS);
 }
 
@@ -432,9 +438,11 @@ inline realV golu_exp_quartic_poly(realV r)
     q = fma(r, q, (realV)(1.0 / 120.0));
     return fma(r, q, (realV)(1.0 / 24.0));
 }
-/* r^3/6 + r^4*q(r) as hi + lo (|hi| <= 0.007); *lo gains lo and p_lo / 2 */
-inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
+/* r^3/6 + r^4*q(r) as hi + lo (|hi| <= 0.007); *lo gains lo and p_lo / 2. (The tail's product
+ * with these terms is taken by golu_inner() in f64.) */
+inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV tail, realV *lo)
 {
+    (void)tail;
     realV r3 = r * p;
     realV r3_lo = fma(r, p, -r3) + r * p_lo;
     realV c = r3 * GOLU_SIXTH_HI;
@@ -459,11 +467,15 @@ inline realV golu_exp_cubic_poly(realV r)
     q = fma(r, q, (realV)0x1.5554dcp-5f);
     return fma(r, q, (realV)0x1.555556p-3f);
 }
-/* r^3/6 + r^4/24 + ...: in f32 a single term (rounding 2^-31) is enough; *lo gains p_lo / 2 */
-inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV *lo)
+/* (r^3/6 + r^4/24 + ...) * (1 + tail): in f32 a single term (rounding 2^-31) is enough; *lo gains
+ * p_lo / 2. The tail factor is taken here, off the polynomial's dependency chain (as hi's
+ * product with it would put one more operation on it): without it, beta = 2^-60 with gamma =
+ * 0.37 lost 13 ulp (test_params). */
+inline realV golu_exp_cubic_terms(realV r, realV p, realV p_lo, realV tail, realV *lo)
 {
     *lo = fma((realV)0.5f, p_lo, *lo);
-    return (r * p) * golu_exp_cubic_poly(r);
+    const realV rp = r * p;
+    return fma(rp, tail, rp) * golu_exp_cubic_poly(r);
 }
 #endif
 
@@ -501,7 +513,7 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma, int keep_nan)
     realV h = (real)0.5 * p;
     realV m1 = r + h;
     realV lo = (r - m1) + h;
-    realV c = golu_exp_cubic_terms(r, p, p_lo, &lo);
+    realV c = golu_exp_cubic_terms(r, p, p_lo, r_tail, &lo);
 #if GOLU_DTYPE == 3
     /* f64: c (r^3/6, up to 0.007) joins the high part, since its rounding in lo (2^-61) would
      * show in the tails; f64's lo holds r^4 terms (~5e-4, not a rounding) */
@@ -511,7 +523,8 @@ inline golu_inner_t golu_inner(realV x, real beta, real gamma, int keep_nan)
     lo += ((real)1 - hi) + m;
     lo = fma(hi, r_tail, fma(lo, r_tail, lo));
 #else
-    /* f32: c joins lo last, after the exact error terms: one rounding of at most 2^-32 */
+    /* f32: c (already times 1 + r_tail) joins lo last, after the exact error terms: one
+     * rounding of at most 2^-32 */
     realV hi = (real)1 + m1;
     lo += ((real)1 - hi) + m1;
     lo = fma(hi, r_tail, lo) + c;

@@ -232,8 +232,9 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
  * thread's stack), and halves it if the runtime refuses it. unroll is how many vectors a
  * work-item loads, stride apart, before it computes and stores them, in one step of its loop
  * (more loads in flight per work-item; steps of one vector finish the rest); it changes nothing
- * while the grid covers n in one step. With unroll 1 on CPU devices a work-item instead loads
- * each step's vector one step ahead (the load is issued before the previous vector's compute).
+ * while the grid covers n in one step. With unroll 1 on CPU devices the element-wise kernels
+ * (not the bias and parameter-gradient reductions) instead load each step's vectors one step
+ * ahead (issued before the previous step's compute).
  * Valid values (anything else, 0 included, is GOLU_ERROR_INVALID_ARGUMENT here and makes a
  * tuning file invalid):
  *   vector_width            1, 2, 4, 8 or 16 (a program build option: one program per width)

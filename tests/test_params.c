@@ -1,6 +1,7 @@
 /*
  * test_params: alpha, beta, gamma over {0.5, 1, 1.5}^3, plus large gamma, beta = 0 and a few
- * others, on every dtype (f32 with many values, f16/bf16/f64 fewer), checked with golu_check_*;
+ * others, on every dtype (f32 with many values, f16/bf16/f64 fewer), and beta = 2^+-60 with gamma
+ * 0.37 and 3.3 where their gate is steep (f32, f64), checked with golu_check_*;
  * changing the parameters between calls on one context gives each call its own correct result;
  * invalid parameters (non-finite, beta < 0) are rejected before anything is enqueued.
  */
@@ -76,6 +77,42 @@ static void test_grid_f32(void **state) { run_grid(*state, GOLU_F32, N_F32); }
 static void test_grid_f16(void **state) { run_grid(*state, GOLU_F16, N_SMALL); }
 static void test_grid_bf16(void **state) { run_grid(*state, GOLU_BF16, N_SMALL); }
 static void test_grid_f64(void **state) { run_grid(*state, GOLU_F64, N_SMALL); }
+
+/* Extreme beta with a gamma that is not a power of two: z = beta * exp(-gamma*x) is between 0.5
+ * and 90 (where the gate amplifies z's error z-fold) only where |gamma*x| is about 41-46, and
+ * there the rounding of -gamma*x and the k*ln2 tail are as large as they get; the gate's low
+ * part must carry both. A review found 13-14 ulp forward there when one product was dropped. */
+static void run_extreme_beta(ts_env *env, golu_dtype dt)
+{
+    ts_require_dtype(env, dt);
+    static const golu_params ps[] = {
+        {1.0, 0x1p-60, 0.37}, {1.0, 0x1p60, 0.37}, {1.0, 0x1p-60, 3.3}, {1.0, 0x1p60, 3.3}};
+    const size_t n = ts_size(20000, 2000);
+    void *x = ts_alloc(dt, n), *y = ts_alloc(dt, n), *dy = ts_alloc(dt, n), *dx = ts_alloc(dt, n);
+    ts_fill_uniform(dt, dy, n, -5.0, 5.0, 0xbe7a + (uint64_t)dt);
+    for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
+        const golu_params *p = &ps[pi];
+        const double a = -log(0.5 / p->beta) / p->gamma, b = -log(90.0 / p->beta) / p->gamma;
+        ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0xbe7b + pi);
+        ts_stats f1 = {0, 0, 0.0, 0.0}, b1 = {0, 0, 0.0, 0.0};
+        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
+        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "extreme beta");
+        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
+        bad += ts_check(dt, 1, n, x, dy, dx, p, &b1, "extreme beta");
+        print_message("%s beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp, backward max "
+                      "%.3g ulp\n",
+                      golu_dtype_name(dt), p->beta, p->gamma, fmin(a, b), fmax(a, b), f1.max_ulps,
+                      b1.max_ulps);
+        assert_int_equal(bad, 0);
+    }
+    free(x);
+    free(y);
+    free(dy);
+    free(dx);
+}
+
+static void test_extreme_beta_f32(void **state) { run_extreme_beta(*state, GOLU_F32); }
+static void test_extreme_beta_f64(void **state) { run_extreme_beta(*state, GOLU_F64); }
 
 /* NULL params means the defaults: identical bits to an explicit {1, 1, 1}. */
 static void test_null_is_default(void **state)
@@ -229,7 +266,8 @@ int main(void)
         cmocka_unit_test(test_invalid),        cmocka_unit_test(test_null_is_default),
         cmocka_unit_test(test_switching),      cmocka_unit_test(test_grid_f32),
         cmocka_unit_test(test_grid_f16),       cmocka_unit_test(test_grid_bf16),
-        cmocka_unit_test(test_grid_f64),
+        cmocka_unit_test(test_grid_f64),       cmocka_unit_test(test_extreme_beta_f32),
+        cmocka_unit_test(test_extreme_beta_f64),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
