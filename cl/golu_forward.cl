@@ -12,8 +12,9 @@
  * and GOLU_UNROLL 1, each step's x is loaded one step ahead instead: the next vector's load is
  * issued before this one is computed and stored (PoCL here, 2^24: f32 forward 16.0-16.4 ->
  * 15.5 ms, backward 20.1-20.3 -> 17.5 ms; on an H200 it moved the bf16 forward from 96.5-97.3
- * to 97.3-98.5 % of copy but cost its backward 8 points, so GPUs keep the plain loop). Every store goes to the place of a load already made, and
- * no load is from a place already stored: in-place (x == y) stays correct. EXTRA_ARGS and OUT
+ * to 97.3-98.5 % of copy but cost its backward 8 points, so GPUs keep the plain loop). Every
+ * store goes to the place of a load already made, and no load is from a place already stored:
+ * in-place (x == y) stays correct. EXTRA_ARGS and OUT
  * make the variants: plain (nothing, the value itself) and blending (GOLU_BLEND_ARGS,
  * y = s * value + t * y: golu_enqueue_forward_blend()). */
 #define GOLU_FORWARD_STEP(j, xv, LOADV, STOREV, OUT)                                               \

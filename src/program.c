@@ -1,8 +1,8 @@
 /* Programs: one per (device, dtype, pass), built on first use (from the on-disk binary cache, else
  * from the kernel source) with that pass's tuning, and kept in the context. GOLU_DTYPE, GOLU_VW and
  * GOLU_UNROLL are passed as -D options (and GOLU_LOAD_AHEAD and GOLU_EXP2_POLY, 1 on CPU devices:
- * cl/golu_forward.cl and cl/golu_common.cl say why); no relaxed-math option is ever used. The two passes of a
- * dtype share one cl_program when their vector widths and unrolls agree (the usual case), so that
+ * cl/golu_forward.cl and cl/golu_common.cl say why); no relaxed-math option is ever used. The
+ * two passes of a dtype share one cl_program when their vector widths and unrolls agree (the usual case), so that
  * it is compiled once. */
 #include "golu_internal.h"
 

@@ -81,7 +81,7 @@ static void test_grid_f64(void **state) { run_grid(*state, GOLU_F64, N_SMALL); }
 /* Extreme beta with a gamma that is not a power of two: z = beta * exp(-gamma*x) is between 0.5
  * and 90 (where the gate amplifies z's error z-fold) only where |gamma*x| is about 41-46, and
  * there the rounding of -gamma*x and the k*ln2 tail are as large as they get; the gate's low
- * part must carry both. A review found 13-14 ulp forward there when one product was dropped. */
+ * part must carry both (with one product dropped from it, 237 of 20,000 f32 inputs failed). */
 static void run_extreme_beta(ts_env *env, golu_dtype dt)
 {
     ts_require_dtype(env, dt);
