@@ -57,7 +57,8 @@
         const ulong nvec = n / GOLU_VW;                                                            \
         const ulong gid = get_global_id(0);                                                        \
         const ulong stride = get_global_size(0);                                                   \
-        GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT)                                                     \
+        GOLU_DEFAULTS_SPECIALISED(GOLU_SPECIALISE_BACKWARD,                                        \
+                                  GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT))                          \
         if (gid < n - nvec * GOLU_VW) {                                                            \
             const ulong k = nvec * GOLU_VW + gid;                                                  \
             realV v = golu_backward_value((realV)(GOLU_LOAD1(xp, k)), (realV)(GOLU_LOAD1(dyp, k)), \

@@ -48,8 +48,9 @@ extern const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT];
  * the program as -DGOLU_REDUCE_LOCAL_MAX. */
 #define GOLU_REDUCE_LOCAL_MAX 256
 
-/* The largest work-group on a CPU device when the tuning's unroll is above 1 (work_size.c). */
-#define GOLU_CPU_UNROLLED_LOCAL_MAX 1024
+/* On a CPU device a work-group's work-items times the bytes of the vectors each holds per loop
+ * step (vector width x unroll x the compute type's size) stays within this (work_size.c). */
+#define GOLU_CPU_GROUP_VECTOR_BYTES_MAX 65536u
 
 /* One built kernel and how it is launched. clSetKernelArg on a shared cl_kernel is not
  * thread-safe, so `lock` covers setting the arguments and the enqueue that reads them. */
@@ -276,9 +277,11 @@ void golu_tuning_resolve(const golu_device *dev, golu_dtype dtype, golu_pass pas
 void golu_tuning_load(golu_context *ctx);
 
 /* ---- work_size.c ---- */
-/* Picks local size and group cap for a built kernel from the device's and kernel's limits. */
+/* Picks local size and group cap for a built kernel from the device's and kernel's limits;
+ * compute_size: bytes of the type the kernels compute in (8 for f64, else 4). */
 golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
-                                const golu_tuning *tuning, golu_kernel_slot *slot);
+                                const golu_tuning *tuning, size_t compute_size,
+                                golu_kernel_slot *slot);
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);

@@ -72,8 +72,9 @@ static golu_status compile(golu_context *ctx, golu_device *dev, golu_dtype dtype
 }
 
 /* Creates the kernels of a built program into `built`; releases everything on failure. */
-static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_tuning *tuning,
-                                cl_program program, golu_program_slot *built)
+static golu_status make_kernels(golu_context *ctx, golu_device *dev, golu_dtype dtype,
+                                const golu_tuning *tuning, cl_program program,
+                                golu_program_slot *built)
 {
     golu_status status = GOLU_OK;
     cl_int err;
@@ -91,7 +92,7 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, const golu_
             break;
         }
         ks->shape = golu_kernel_shapes[k];
-        status = golu_work_size_init(ctx, dev, tuning, ks);
+        status = golu_work_size_init(ctx, dev, tuning, dtype == GOLU_F64 ? 8 : 4, ks);
     }
     if (status != GOLU_OK) {
         for (int k = 0; k < GOLU_KERNEL_COUNT; k++)
@@ -111,16 +112,21 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
 {
     if (other->built && other->vw == tuning->vector_width && other->unroll == tuning->unroll) {
         clRetainProgram(other->program);
-        return make_kernels(ctx, dev, tuning, other->program, built);
+        return make_kernels(ctx, dev, dtype, tuning, other->program, built);
     }
     const int cpu = (dev->type & CL_DEVICE_TYPE_CPU) != 0; /* GOLU_LOAD_AHEAD, GOLU_EXP2_POLY */
-    char options[224];
+    /* The loops specialised for the default parameters (cl/golu_common.cl): the f32 and f64
+     * forwards everywhere, their backwards on CPUs only (an H200's f32 backward lost 2-3 points
+     * of copy with it, its f16 forward 4; PoCL's f32 forward and backward gained 9-11 %). */
+    const int precise = dtype == GOLU_F32 || dtype == GOLU_F64;
+    char options[288];
     snprintf(options, sizeof options,
              "-DGOLU_DTYPE=%d -DGOLU_VW=%u -DGOLU_UNROLL=%u -DGOLU_HAS_FP16=%d "
-             "-DGOLU_NV_PTX=%d -DGOLU_LOAD_AHEAD=%d -DGOLU_EXP2_POLY=%d -DGOLU_REDUCE_LOCAL_MAX=%d",
+             "-DGOLU_NV_PTX=%d -DGOLU_LOAD_AHEAD=%d -DGOLU_EXP2_POLY=%d -DGOLU_REDUCE_LOCAL_MAX=%d "
+             "-DGOLU_SPECIALISE_FORWARD=%d -DGOLU_SPECIALISE_BACKWARD=%d",
              (int)dtype, tuning->vector_width, tuning->unroll, dev->has_fp16,
              (dtype == GOLU_F16 || dtype == GOLU_BF16) && dev->nv_ptx, cpu, cpu,
-             GOLU_REDUCE_LOCAL_MAX);
+             GOLU_REDUCE_LOCAL_MAX, precise, precise && cpu);
     char *source = NULL;
     golu_status status = golu_kernel_source(ctx, &source);
     if (status != GOLU_OK)
@@ -133,11 +139,11 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
      * the source too. Its failure writes the detail message; a successful fallback puts back
      * what was there, since successes leave the detail as it was. */
     char *saved_detail = program ? strdup(ctx->detail) : NULL;
-    status = program ? make_kernels(ctx, dev, tuning, program, built) : GOLU_ERROR_BUILD_FAILED;
+    status = program ? make_kernels(ctx, dev, dtype, tuning, program, built) : GOLU_ERROR_BUILD_FAILED;
     if (status != GOLU_OK) {
         status = compile(ctx, dev, dtype, source, options, &program);
         if (status == GOLU_OK)
-            status = make_kernels(ctx, dev, tuning, program, built);
+            status = make_kernels(ctx, dev, dtype, tuning, program, built);
         if (status == GOLU_OK)
             golu_binary_cache_store(program, dev->id, &entry);
         if (status == GOLU_OK && saved_detail)

@@ -11,13 +11,13 @@ typedef struct {
     int nv_ptx;              /* 1: only devices whose 16-bit kernels use inline PTX (nv_ptx) */
     unsigned vector_width[GOLU_DTYPE_COUNT]; /* f32, f16, bf16, f64 */
     unsigned local_size;
-    unsigned groups_per_compute_unit;            /* every (dtype, pass) but the f32 forward */
-    unsigned groups_per_compute_unit_f32_forward;
-    unsigned unroll[GOLU_DTYPE_COUNT];           /* f32, f16, bf16, f64 */
+    unsigned groups_per_compute_unit;
+    unsigned unroll[GOLU_DTYPE_COUNT]; /* f32, f16, bf16, f64: every pass but the f32 forward */
+    unsigned unroll_f32_forward;
 } golu_tuning_row;
 
 /* First match wins; the last row matches every device. Both passes start from the same values
- * but for the f32 forward's group count (below). */
+ * but for the f32 forward's unroll (below). */
 static const golu_tuning_row rows[] = {
     /* CPUs (measured on PoCL): the widest OpenCL vector maps to whole AVX-512 registers; large
      * work-groups amortise the per-group cost of its work-item loops; no unroll (the work-item
@@ -27,7 +27,7 @@ static const golu_tuning_row rows[] = {
      * 32, which the hardware prefetchers follow (f32 forward 15.3-17.5 -> 11.2-11.3 ms at 2^24
      * here, f16 backward 17.8 -> 15.4, bf16 forward 13.4 -> 12.7, bf16 backward 18.8-19.9 ->
      * 17.3; 1024 x 64, 2048 x 32 and 4096 x 16 work-items alike). */
-    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, 0, {16, 16, 16, 8}, 1024, 64, 64, {1, 1, 1, 1}},
+    {CL_DEVICE_TYPE_CPU, GOLU_VENDOR_ANY, 0, {16, 16, 16, 8}, 1024, 64, {1, 1, 1, 1}, 1},
     /* NVIDIA GPUs (measured on an H200): 16-byte loads for f32 and bf16; f16 reached 85 % of copy
      * 4 at a time against 41 % 8 at a time (its half conversions). 32 work-groups per compute
      * unit, then the kernels' grid-stride loop, loading two vectors per step (unroll 2): at
@@ -39,12 +39,15 @@ static const golu_tuning_row rows[] = {
     /* The same with compute capability 8.0 or more, where f16 converts by inline PTX (two
      * floats per instruction) and so no longer pays for wide vectors: --tune on an H200 chose
      * 16 for the forward (19.5 against 20.0 us at 2^24) and found 8 and 16 alike for the
-     * backward (27.2 against 28.1 us for 4). */
-    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 1, {4, 16, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
-    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 0, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
+     * backward (27.2 against 28.1 us for 4). The f32 forward loads one vector per step: with
+     * its loop specialised for the default parameters (cl/golu_common.cl) that ran at 2^24 in
+     * 37.3-37.5 us against 38.4-38.8 with unroll 2 (groups 16 to 64 and work-groups of 128 to
+     * 512 items changed it by at most a microsecond; unroll 4 and 8-element vectors were slower). */
+    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 1, {4, 16, 8, 2}, 256, 32, {2, 2, 1, 2}, 1},
+    {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 0, {4, 4, 8, 2}, 256, 32, {2, 2, 1, 2}, 1},
     /* Other GPUs and accelerators: not measured; the NVIDIA values, which use only what every
      * GPU has (16-byte loads, 256-item groups, several groups per compute unit). */
-    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, 0, {4, 4, 8, 2}, 256, 32, 32, {2, 2, 1, 2}},
+    {CL_DEVICE_TYPE_ALL, GOLU_VENDOR_ANY, 0, {4, 4, 8, 2}, 256, 32, {2, 2, 1, 2}, 1},
 };
 
 void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pass,
@@ -62,8 +65,7 @@ void golu_tuning_defaults(const golu_device *dev, golu_dtype dtype, golu_pass pa
     }
     out->vector_width = row->vector_width[dtype];
     out->local_size = row->local_size;
-    out->groups_per_compute_unit = dtype == GOLU_F32 && pass == GOLU_PASS_FORWARD
-                                       ? row->groups_per_compute_unit_f32_forward
-                                       : row->groups_per_compute_unit;
-    out->unroll = row->unroll[dtype];
+    out->groups_per_compute_unit = row->groups_per_compute_unit;
+    out->unroll = dtype == GOLU_F32 && pass == GOLU_PASS_FORWARD ? row->unroll_f32_forward
+                                                                 : row->unroll[dtype];
 }

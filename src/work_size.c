@@ -2,7 +2,8 @@
 #include "fault_injection.h"
 
 golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
-                                const golu_tuning *tuning, golu_kernel_slot *slot)
+                                const golu_tuning *tuning, size_t compute_size,
+                                golu_kernel_slot *slot)
 {
     size_t kernel_max = 0, multiple = 1;
     cl_int err = clGetKernelWorkGroupInfo(slot->kernel, dev->id, CL_KERNEL_WORK_GROUP_SIZE,
@@ -20,12 +21,17 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     if (slot->shape != GOLU_SHAPE_GRID && local > GOLU_REDUCE_LOCAL_MAX)
         local = GOLU_REDUCE_LOCAL_MAX; /* the kernel's local-memory tree holds no more */
     /* CPU runtimes such as PoCL run a work-group on one thread and keep its work-items' private
-     * values on that thread's stack (pocl/pocl#1525): an unrolled step holds unroll vectors of
-     * each input per work-item. f64 x16 at 4096 work-items overflowed an 8 MiB stack with unroll
-     * 2 and 4, where 2048 ran with 4. */
-    if ((dev->type & CL_DEVICE_TYPE_CPU) && tuning->unroll > 1 &&
-        local > GOLU_CPU_UNROLLED_LOCAL_MAX)
-        local = GOLU_CPU_UNROLLED_LOCAL_MAX;
+     * values on that thread's stack (pocl/pocl#1525), in proportion to the vectors a loop step
+     * holds. PoCL's 8 MiB thread stack overflowed with f64 x16 at 4096 work-items (unroll 1,
+     * 512 KiB of vectors), and, once the loops were specialised for the default parameters (two
+     * copies), at 2048 (unroll 1) and 1024 (unroll 2); 1024 with unroll 1 ran. Half of that:
+     * the CPU defaults (x16 f32, f16 and bf16, x8 f64, 1024 work-items) sit at the limit. */
+    if (dev->type & CL_DEVICE_TYPE_CPU) {
+        size_t cap = GOLU_CPU_GROUP_VECTOR_BYTES_MAX /
+                     ((size_t)tuning->vector_width * tuning->unroll * compute_size);
+        if (local > cap)
+            local = cap;
+    }
     size_t device_max = GOLU_FAULT_DEVICE_MAX_WORK_GROUP(dev->max_work_group_size);
     if (local > device_max)
         local = device_max;
