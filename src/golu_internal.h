@@ -48,6 +48,10 @@ extern const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT];
  * the program as -DGOLU_REDUCE_LOCAL_MAX. */
 #define GOLU_REDUCE_LOCAL_MAX 256
 
+/* Steps of the grid-stride loop per work-item at most, for the element-wise kernels on GPUs
+ * (work_size.c). */
+#define GOLU_GPU_GRID_STEPS_MAX 4u
+
 /* On a CPU device a work-group's work-items times the bytes of the vectors each holds per loop
  * step (vector width x unroll x the compute type's size) stays within this (work_size.c). */
 #define GOLU_CPU_GROUP_VECTOR_BYTES_MAX 65536u
@@ -61,6 +65,8 @@ typedef struct {
     int runtime_local;  /* 1 once even 1 failed: enqueue with NULL, the runtime's choice */
     size_t group_size_for_global; /* local size the global size is computed with */
     size_t max_groups;  /* cap on work-groups; the kernels loop over the rest (grid-stride) */
+    uint64_t steps_max; /* element-wise kernels on GPUs: past max_groups the grid grows so that
+                         * no work-item takes more steps than this; 0: it does not grow */
     golu_kernel_shape shape;
 } golu_kernel_slot;
 
@@ -281,7 +287,7 @@ void golu_tuning_load(golu_context *ctx);
  * compute_size: bytes of the type the kernels compute in (8 for f64, else 4). */
 golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
                                 const golu_tuning *tuning, size_t compute_size,
-                                golu_kernel_slot *slot);
+                                golu_kernel_id kernel, golu_kernel_slot *slot);
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);

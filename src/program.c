@@ -92,7 +92,8 @@ static golu_status make_kernels(golu_context *ctx, golu_device *dev, golu_dtype 
             break;
         }
         ks->shape = golu_kernel_shapes[k];
-        status = golu_work_size_init(ctx, dev, tuning, dtype == GOLU_F64 ? 8 : 4, ks);
+        status = golu_work_size_init(ctx, dev, tuning, dtype == GOLU_F64 ? 8 : 4,
+                                     (golu_kernel_id)k, ks);
     }
     if (status != GOLU_OK) {
         for (int k = 0; k < GOLU_KERNEL_COUNT; k++)

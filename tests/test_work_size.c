@@ -1,0 +1,91 @@
+/* The NDRange of a launch (src/work_size.c), on hand-made kernel slots: the group cap of the
+ * tuning, the growth of the element-wise kernels' grid on GPUs past GOLU_GPU_GRID_STEPS_MAX
+ * loop steps per work-item, and the sizes the reductions' partial sums are counted from. Pure
+ * arithmetic: no device. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../src/golu_internal.h"
+
+/* A slot as golu_work_size_init() leaves it: local work-items, at most max_groups groups, and
+ * steps_max (0: the grid does not grow). */
+static golu_kernel_slot slot_of(golu_kernel_shape shape, size_t local, size_t max_groups,
+                                uint64_t steps_max)
+{
+    golu_kernel_slot s = {0};
+    s.shape = shape;
+    s.local_size = local;
+    s.group_size_for_global = local;
+    s.max_groups = max_groups;
+    s.steps_max = steps_max;
+    return s;
+}
+
+/* Whole vectors per work-item of an NDRange, rounded up: the loop steps the kernel takes. */
+static uint64_t steps_of(uint64_t n, unsigned vw, size_t global)
+{
+    return (n / vw + global - 1) / global;
+}
+
+static void test_cap_without_growth(void **state)
+{
+    (void)state;
+    /* an H200 with the NVIDIA defaults on a CPU-like slot that never grows: 132 x 32 groups */
+    golu_kernel_slot s = slot_of(GOLU_SHAPE_GRID, 256, 132 * 32, 0);
+    size_t global = 0, local = 0;
+    golu_work_size_for(&s, (uint64_t)1 << 28, 4, &global, &local);
+    assert_int_equal(local, 256);
+    assert_int_equal(global, (size_t)132 * 32 * 256);
+    assert_int_equal(steps_of((uint64_t)1 << 28, 4, global), 63);
+    /* fewer vectors than the cap: one work-item per vector, rounded up to whole groups */
+    golu_work_size_for(&s, 1000 * 4 + 3, 4, &global, &local);
+    assert_int_equal(global, 1024);
+}
+
+static void test_grid_grows_to_the_step_limit(void **state)
+{
+    (void)state;
+    const uint64_t steps = GOLU_GPU_GRID_STEPS_MAX;
+    golu_kernel_slot s = slot_of(GOLU_SHAPE_GRID, 256, 132 * 32, steps);
+    size_t global = 0, local = 0;
+    /* 2^24 f32 by 4: 3.9 steps with the tuned cap, below the limit: unchanged */
+    golu_work_size_for(&s, (uint64_t)1 << 24, 4, &global, &local);
+    assert_int_equal(global, (size_t)132 * 32 * 256);
+    /* 2^28: the grid grows to n / (4 * 256 * steps) groups, each work-item takes `steps` */
+    golu_work_size_for(&s, (uint64_t)1 << 28, 4, &global, &local);
+    assert_int_equal(global, (size_t)((((uint64_t)1 << 26) / (256 * steps)) * 256));
+    assert_int_equal(steps_of((uint64_t)1 << 28, 4, global), steps);
+    /* a count that does not divide: never more than `steps`, never fewer groups than the cap */
+    const uint64_t odd = ((uint64_t)1 << 28) + 12345;
+    golu_work_size_for(&s, odd, 4, &global, &local);
+    assert_true(steps_of(odd, 4, global) <= steps);
+    assert_true(global / 256 >= 132 * 32);
+    assert_int_equal(global % 256, 0);
+    /* below the cap the grid is what the vectors need, as without growth */
+    golu_work_size_for(&s, 4099, 4, &global, &local);
+    assert_int_equal(global, 1024);
+}
+
+static void test_reductions_count_partials_from_the_cap(void **state)
+{
+    (void)state;
+    /* a reduction (one partial per group) keeps the tuned cap: steps_max 0 there */
+    golu_kernel_slot s = slot_of(GOLU_SHAPE_REDUCE, 128, 64, 0);
+    assert_int_equal(golu_work_groups_for(&s, (uint64_t)1 << 30, 8), 64);
+    assert_int_equal(golu_work_groups_for(&s, 100, 8), 1);
+    assert_int_equal(golu_work_groups_for(&s, 0, 8), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cap_without_growth),
+        cmocka_unit_test(test_grid_grows_to_the_step_limit),
+        cmocka_unit_test(test_reductions_count_partials_from_the_cap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
