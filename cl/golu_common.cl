@@ -613,17 +613,21 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
  * 2^f by a degree-6 polynomial (weighted least squares toward the minimax, float coefficients
  * rounded one at a time and the rest refitted: relative error below 2^-25.9), times 2^k. The
  * 16-bit results need 8 or 11 bits: float's rounding does not show (the f16/bf16 exhaustive checks, docs/ACCURACY.md). */
-inline realV golu_exp2(realV v)
+inline realV golu_exp2_poly(realV f)
 {
-    v = golu_clamp(v, -150.0f, 126.0f, GOLU_NAN_KEEPING);
-    realV sh = v + (realV)GOLU_SHIFTER;
-    realV f = v - (sh - (realV)GOLU_SHIFTER);
     realV p = fma(f, (realV)0x1.41fbaap-13f, (realV)0x1.5f3e6cp-10f);
     p = fma(f, p, (realV)0x1.3b2d4ep-7f);
     p = fma(f, p, (realV)0x1.c6aee8p-5f);
     p = fma(f, p, (realV)0x1.ebfbdcp-3f);
     p = fma(f, p, (realV)0x1.62e430p-1f);
-    p = fma(f, p, (realV)1.0f);
+    return fma(f, p, (realV)1.0f);
+}
+inline realV golu_exp2(realV v)
+{
+    v = golu_clamp(v, -150.0f, 126.0f, GOLU_NAN_KEEPING);
+    realV sh = v + (realV)GOLU_SHIFTER;
+    realV f = v - (sh - (realV)GOLU_SHIFTER);
+    realV p = golu_exp2_poly(f);
     /* 2^k, k >= -150: below 2^-100 as 2^(k + 24) times 2^-24, so that the factor stays normal
      * and a subnormal result is rounded once (float selects: PoCL made integer min/max/select
      * and shift versions of this 1.5-2 times slower) */
@@ -631,8 +635,27 @@ inline realV golu_exp2(realV v)
     realV s = golu_pow2_of_shifted(fma(low, (realV)24.0f, sh));
     return (p * s) * fma(low, (realV)(0x1p-24f - 1.0f), (realV)1.0f);
 }
+/* The same where results below 2^-126 do not matter: 2^k scaled once, 0 for k = -127 (v clamped
+ * to [-127, 126]), so a result below about 2^-126.5 is 0. That holds for the inner exponential
+ * e = 2^(u log2 e) (where it is that small, the gate 1 - beta*e rounds to 1 and w = beta*e*t to
+ * nothing beside it) and for f16's gate (x*t and dy*t below 2^-100 round to 0 in f16), not for
+ * bf16's gate, whose products with x and dy can still be bf16 subnormals. */
+inline realV golu_exp2_normal(realV v)
+{
+    v = golu_clamp(v, -127.0f, 126.0f, GOLU_NAN_KEEPING);
+    realV sh = v + (realV)GOLU_SHIFTER;
+    return golu_exp2_poly(v - (sh - (realV)GOLU_SHIFTER)) * golu_pow2_of_shifted(sh);
+}
 #else
 #define golu_exp2 exp2
+#define golu_exp2_normal exp2
+#endif
+/* The gate's 2^v: f16 needs no result below 2^-126 (above); bf16's products with x and dy can
+ * still be bf16 subnormals. */
+#if GOLU_DTYPE == 1
+#define golu_exp2_gate golu_exp2_normal
+#else
+#define golu_exp2_gate golu_exp2
 #endif
 
 /* The gate times 2^shift (shift integral, >= 0): see golu_backward_parts() for bf16. */
@@ -640,8 +663,8 @@ inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift,
 {
     golu_gate_t g;
     realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, keep_nan); /* u*log2(e) */
-    realV e = golu_exp2(u2);
-    g.t = golu_exp2(fma((realV)(-beta * GOLU_LOG2E), e, shift));
+    realV e = golu_exp2_normal(u2);
+    g.t = golu_exp2_gate(fma((realV)(-beta * GOLU_LOG2E), e, shift));
     g.u = u2 * GOLU_LN2;
     /* z*t without overflow or a lost underflow: t == 0 wherever z >= 2^100 (beta*e may be inf;
      * fmin then gives 2^100, and NaN from x yields to the NaN in t) */
