@@ -607,8 +607,9 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 /* 2^v written out, for CPU devices (the host sets GOLU_EXP2_POLY there): PoCL's builtin exp2 (and
  * exp) made the 16-bit kernels slower per element than f32's; with this the f16 and bf16
  * forwards ran in 10.9-11.2 ms instead of 12.1-12.6 at 2^24 here, the backwards 13.4 and 16.7
- * instead of 13.8-15.3 and 17.1-19.5 (a variant that scaled once and selected 0 below 2^-150
- * ran the f16 and bf16 forwards in 7.9 and 8.4 ms; why this one is slower was not found). v is
+ * instead of 13.8-15.3 and 17.1-19.5 (a variant that scaled once and gave 0 below 2^-126.5 ran
+ * the f16 and bf16 forwards in 7.9 and 8.4 ms: PoCL's subnormal arithmetic is what costs,
+ * golu_exp2_normal() below). v is
  * clamped to [-150, 126] (NaN kept); 2^v = 2^k * 2^f, k = rint(v) by the shifted sum, |f| <= 1/2,
  * 2^f by a degree-6 polynomial (weighted least squares toward the minimax, float coefficients
  * rounded one at a time and the rest refitted: relative error below 2^-25.9), times 2^k. The
@@ -636,10 +637,10 @@ inline realV golu_exp2(realV v)
     return (p * s) * fma(low, (realV)(0x1p-24f - 1.0f), (realV)1.0f);
 }
 /* The same where results below 2^-126 do not matter: 2^k scaled once, 0 for k = -127 (v clamped
- * to [-127, 126]), so a result below about 2^-126.5 is 0. That holds for the inner exponential
- * e = 2^(u log2 e) (where it is that small, the gate 1 - beta*e rounds to 1 and w = beta*e*t to
- * nothing beside it) and for f16's gate (x*t and dy*t below 2^-100 round to 0 in f16), not for
- * bf16's gate, whose products with x and dy can still be bf16 subnormals. */
+ * to [-127, 126]), so a result below about 2^-126.5 is 0, with no subnormal arithmetic. For the
+ * inner exponential e = 2^(u log2 e), u log2 e >= -GOLU_U2_MAX = -126: the same value as
+ * golu_exp2(), a few operations fewer (bf16 backward 16.8-18.3 -> 14.1-14.5 ms at 2^24 here); and
+ * for the plain f16 forward's gate (golu_forward_value_plain()). */
 inline realV golu_exp2_normal(realV v)
 {
     v = golu_clamp(v, -127.0f, 126.0f, GOLU_NAN_KEEPING);
@@ -650,21 +651,17 @@ inline realV golu_exp2_normal(realV v)
 #define golu_exp2 exp2
 #define golu_exp2_normal exp2
 #endif
-/* The gate's 2^v: f16 needs no result below 2^-126 (above); bf16's products with x and dy can
- * still be bf16 subnormals. */
-#if GOLU_DTYPE == 1
-#define golu_exp2_gate golu_exp2_normal
-#else
-#define golu_exp2_gate golu_exp2
-#endif
-
-/* The gate times 2^shift (shift integral, >= 0): see golu_backward_parts() for bf16. */
-inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan)
+/* The gate times 2^shift (shift integral, >= 0): see golu_backward_parts() for bf16. With
+ * tiny_zero (a constant at each call), a gate below about 2^-126.5 may come out 0 (see
+ * golu_exp2_normal()): only the plain f16 forward asks for it (golu_forward_value_plain()). */
+inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan,
+                                    int tiny_zero)
 {
     golu_gate_t g;
     realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, keep_nan); /* u*log2(e) */
     realV e = golu_exp2_normal(u2);
-    g.t = golu_exp2_gate(fma((realV)(-beta * GOLU_LOG2E), e, shift));
+    realV v = fma((realV)(-beta * GOLU_LOG2E), e, shift);
+    g.t = tiny_zero ? golu_exp2_normal(v) : golu_exp2(v);
     g.u = u2 * GOLU_LN2;
     /* z*t without overflow or a lost underflow: t == 0 wherever z >= 2^100 (beta*e may be inf;
      * fmin then gives 2^100, and NaN from x yields to the NaN in t) */
@@ -674,14 +671,30 @@ inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift,
 
 inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 {
-    return golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_KEEPING);
+    return golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_KEEPING, 0);
 }
 
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
-    golu_gate_t g = golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_FREE);
+    golu_gate_t g = golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_FREE, 0);
     return golu_scale_by_gate(x, g.t, alpha);
 }
+
+#if GOLU_DTYPE == 1 && GOLU_EXP2_POLY
+/* The plain f16 forward kernels' value (CPU devices): the gate's exp2 gives 0 below about
+ * 2^-126.5 instead of a subnormal, whose arithmetic made the kernel twice as slow on PoCL. The
+ * result does not change, bit for bit: alpha*x*t stays below 2^-50 there (alpha up to 2^60, |x|
+ * up to 2^16), far under f16's least subnormal, 2^-24, so it is a zero with x's sign either way.
+ * Not for the backward (its t - u*w would lose the sign of its zero, which golu_backward_params()
+ * must reproduce bit for bit) nor for the blending, bias and parameter-gradient kernels: a
+ * blend's s (any finite float) or a float sum can bring such a value back into range. */
+inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma)
+{
+    golu_gate_t g = golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_FREE, 1);
+    return golu_scale_by_gate(x, g.t, alpha);
+}
+#define GOLU_HAVE_PLAIN_VALUES 1
+#endif
 
 #if GOLU_DTYPE == 2
 /* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
@@ -694,7 +707,7 @@ inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real 
     realV unscale = GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23); /* 2^-E */
     realV m = dy * unscale;
     golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E),
-                                      GOLU_NAN_KEEPING);
+                                      GOLU_NAN_KEEPING, 0);
     *gate = g.t * unscale;
     return (alpha * fma(-g.u, g.w, g.t)) * m;
 }
@@ -724,6 +737,10 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     realV unused;
     return golu_backward_parts(x, dy, alpha, beta, gamma, &unused);
 }
+
+#ifndef GOLU_HAVE_PLAIN_VALUES
+#define golu_forward_value_plain golu_forward_value
+#endif
 
 /* ---- the default parameters, specialised ------------------------------------------------- */
 /* GOLU_DEFAULTS_SPECIALISED(ON, LOOP): with ON (0 or 1, a build option) the element-wise
@@ -763,3 +780,8 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
  * old contents (OLD is evaluated only when t != 0). */
 #define GOLU_OUT_PLAIN(v, OLD) (v)
 #define GOLU_OUT_BLEND(v, OLD) GOLU_BLEND((v), OLD, s, t)
+/* The value functions each variant's loop calls (see golu_forward_value_plain()). */
+#define GOLU_OUT_PLAIN_FORWARD golu_forward_value_plain
+#define GOLU_OUT_PLAIN_BACKWARD golu_backward_value
+#define GOLU_OUT_BLEND_FORWARD golu_forward_value
+#define GOLU_OUT_BLEND_BACKWARD golu_backward_value

@@ -18,7 +18,7 @@
  * make the variants: plain (nothing, the value itself) and blending (GOLU_BLEND_ARGS,
  * y = s * value + t * y: golu_enqueue_forward_blend()). */
 #define GOLU_FORWARD_STEP(j, xv, LOADV, STOREV, OUT)                                               \
-    STOREV(yp, j, OUT(golu_forward_value(xv, alpha, beta, gamma), LOADV(yp, j)));
+    STOREV(yp, j, OUT(GOLU_CAT(OUT, _FORWARD)(xv, alpha, beta, gamma), LOADV(yp, j)));
 #if GOLU_UNROLL == 1 && GOLU_LOAD_AHEAD
 #define GOLU_FORWARD_LOOP(LOADV, STOREV, OUT)                                                      \
     if (gid < nvec) {                                                                              \

@@ -225,9 +225,9 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
  * each work-item handles vector_width consecutive elements per step, at most
  * groups_per_compute_unit * CL_DEVICE_MAX_COMPUTE_UNITS work-groups of local_size work-items run,
  * and they loop over the rest, so at large n each work-item handles about
- * n / (vector_width * local_size * groups) vectors (the elements per work-item). On GPUs the
- * plain and blending forward and backward kernels take more work-groups where that would be
- * above 4 vectors per work-item (n / (vector_width * local_size * 4) groups).
+ * n / (vector_width * local_size * groups) vectors (the elements per work-item). On devices
+ * other than CPUs the plain and blending forward and backward kernels take more work-groups
+ * where that would be above 4 vectors per work-item (n / (vector_width * local_size * 4) groups).
  * local_size is a preference: the launch takes the smallest of it, the device's and the
  * kernel's work-group limits (rounded down to the kernel's preferred multiple; on CPU devices
  * also 65536 / (vector_width * unroll * 4, or 8 for f64), since CPU runtimes keep a group's

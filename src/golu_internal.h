@@ -291,8 +291,10 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);
-/* The number of work-groups golu_work_size_for() gives a REDUCE or SINGLE_GROUP kernel: fixed by
- * n, vw and the device, whatever local size a fallback has come down to (one partial each). */
+/* The number of work-groups golu_work_size_for() gives: at most max_groups, or, with steps_max,
+ * enough that no work-item loops more than steps_max steps. For a REDUCE or SINGLE_GROUP kernel
+ * (steps_max 0) it is fixed by n, vw and the device, whatever local size a fallback has come down
+ * to (one partial each). */
 uint64_t golu_work_groups_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw);
 
 /* ---- validate.c ---- */
