@@ -51,7 +51,7 @@ void golu_scalars_pack(golu_scalars *s, golu_dtype dtype, const golu_params *par
         else
             s->f[i] = (float)values[i];
     }
-    s->size = dtype == GOLU_F64 ? sizeof(double) : sizeof(float);
+    s->size = golu_compute_size(dtype);
 }
 
 void golu_scalars_use(const golu_scalars *s, int first, int count, golu_launch_args *args)

@@ -282,12 +282,26 @@ void golu_tuning_resolve(const golu_device *dev, golu_dtype dtype, golu_pass pas
  * ctx->tuning_file, ctx->tuning_note and each device's file_tuning. Never fails. */
 void golu_tuning_load(golu_context *ctx);
 
+/* Bytes of the type a dtype's kernels compute in, and of their real arguments (`real` in cl/):
+ * double for f64, float for the others. */
+static inline size_t golu_compute_size(golu_dtype dtype)
+{
+    return dtype == GOLU_F64 ? sizeof(double) : sizeof(float);
+}
+
 /* ---- work_size.c ---- */
-/* Picks local size and group cap for a built kernel from the device's and kernel's limits;
- * compute_size: bytes of the type the kernels compute in (8 for f64, else 4). */
+/* Picks local size and group cap for a built kernel of a `dtype` program from the device's and
+ * kernel's limits and the two rules below. */
 golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
-                                const golu_tuning *tuning, size_t compute_size,
+                                const golu_tuning *tuning, golu_dtype dtype,
                                 golu_kernel_id kernel, golu_kernel_slot *slot);
+/* The largest work-group golu_work_size_init() allows on a device of `type` (CL_DEVICE_TYPE_*
+ * bits): on CPU devices GOLU_CPU_GROUP_VECTOR_BYTES_MAX / (vw x unroll x compute size), else
+ * SIZE_MAX (no limit of its own). */
+size_t golu_local_cap(cl_device_type type, const golu_tuning *tuning, golu_dtype dtype);
+/* The steps_max of `kernel` on a device of `type`: GOLU_GPU_GRID_STEPS_MAX for the plain and
+ * blending forward and backward kernels on devices other than CPUs, else 0. */
+uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel);
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);

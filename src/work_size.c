@@ -1,9 +1,30 @@
 /* Work-group size and NDRange: chosen at run time from the device's and the kernel's limits. */
 #include "fault_injection.h"
 
-/* The plain and blending forward and backward kernels: n elements in, n out, nothing per group. */
-static int is_plain_or_blend(golu_kernel_id kernel)
+/* CPU runtimes such as PoCL run a work-group on one thread and keep its work-items' private
+ * values on that thread's stack (pocl/pocl#1525), in proportion to the vectors a loop step holds.
+ * PoCL's 8 MiB thread stack overflowed with f64 x16 at 4096 work-items (unroll 1, 512 KiB of
+ * vectors), and, once the loops were specialised for the default parameters (two copies), at 2048
+ * (unroll 1) and 1024 (unroll 2); 1024 with unroll 1 ran. Half of that: the CPU defaults (x16 f32,
+ * f16 and bf16, x8 f64, 1024 work-items) sit at the limit. */
+size_t golu_local_cap(cl_device_type type, const golu_tuning *tuning, golu_dtype dtype)
 {
+    if (!(type & CL_DEVICE_TYPE_CPU))
+        return SIZE_MAX;
+    return GOLU_CPU_GROUP_VECTOR_BYTES_MAX /
+           ((size_t)tuning->vector_width * tuning->unroll * golu_compute_size(dtype));
+}
+
+/* A work-item's loop steps at most GOLU_GPU_GRID_STEPS_MAX, for the plain and blending kernels (n
+ * elements in, n out, nothing per work-group) on GPUs. On an H200 with 32 groups per compute unit,
+ * n = 2^28 took the f32 forward 62 steps (92.8 % of copy) against 15.5 with 128 groups (97.1 %),
+ * the f16 forward 15.5 (67.4 %) against 3.9 (72.5 %); at 2^24, where the f32 forward takes 3.9
+ * steps, 1.9 and 7.8 were slower. The bias and parameter-gradient kernels size their partial sums
+ * from max_groups and keep it; CPU devices keep theirs (PoCL's timings did not decide). */
+uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel)
+{
+    if (type & CL_DEVICE_TYPE_CPU)
+        return 0;
     switch (kernel) {
     case GOLU_KERNEL_FORWARD:
     case GOLU_KERNEL_FORWARD_ALIGNED:
@@ -13,14 +34,14 @@ static int is_plain_or_blend(golu_kernel_id kernel)
     case GOLU_KERNEL_FORWARD_BLEND_ALIGNED:
     case GOLU_KERNEL_BACKWARD_BLEND:
     case GOLU_KERNEL_BACKWARD_BLEND_ALIGNED:
-        return 1;
+        return GOLU_GPU_GRID_STEPS_MAX;
     default:
         return 0;
     }
 }
 
 golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
-                                const golu_tuning *tuning, size_t compute_size,
+                                const golu_tuning *tuning, golu_dtype dtype,
                                 golu_kernel_id kernel, golu_kernel_slot *slot)
 {
     size_t kernel_max = 0, multiple = 1;
@@ -38,18 +59,9 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     size_t local = tuning->local_size;
     if (slot->shape != GOLU_SHAPE_GRID && local > GOLU_REDUCE_LOCAL_MAX)
         local = GOLU_REDUCE_LOCAL_MAX; /* the kernel's local-memory tree holds no more */
-    /* CPU runtimes such as PoCL run a work-group on one thread and keep its work-items' private
-     * values on that thread's stack (pocl/pocl#1525), in proportion to the vectors a loop step
-     * holds. PoCL's 8 MiB thread stack overflowed with f64 x16 at 4096 work-items (unroll 1,
-     * 512 KiB of vectors), and, once the loops were specialised for the default parameters (two
-     * copies), at 2048 (unroll 1) and 1024 (unroll 2); 1024 with unroll 1 ran. Half of that:
-     * the CPU defaults (x16 f32, f16 and bf16, x8 f64, 1024 work-items) sit at the limit. */
-    if (dev->type & CL_DEVICE_TYPE_CPU) {
-        size_t cap = GOLU_CPU_GROUP_VECTOR_BYTES_MAX /
-                     ((size_t)tuning->vector_width * tuning->unroll * compute_size);
-        if (local > cap)
-            local = cap;
-    }
+    size_t cap = golu_local_cap(dev->type, tuning, dtype); /* CPU devices' stacks */
+    if (local > cap)
+        local = cap;
     size_t device_max = GOLU_FAULT_DEVICE_MAX_WORK_GROUP(dev->max_work_group_size);
     if (local > device_max)
         local = device_max;
@@ -67,16 +79,7 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     size_t cus = dev->compute_units ? dev->compute_units : 1;
     slot->max_groups =
         slot->shape == GOLU_SHAPE_SINGLE_GROUP ? 1 : cus * tuning->groups_per_compute_unit;
-    /* The plain and blending element-wise kernels on GPUs: a work-item's loop steps at most
-     * GOLU_GPU_GRID_STEPS_MAX. On an H200 with 32 groups per compute unit, n = 2^28 took the f32
-     * forward 62 steps (92.8 % of copy) against 15.5 with 128 groups (97.1 %), the f16 forward
-     * 15.5 (67.4 %) against 3.9 (72.5 %); at 2^24, where the f32 forward takes 3.9 steps, 1.9
-     * and 7.8 were slower. The bias and parameter-gradient kernels size their partial sums
-     * from max_groups and keep it. */
-    slot->steps_max = 0;
-    if (slot->shape == GOLU_SHAPE_GRID && is_plain_or_blend(kernel) &&
-        !(dev->type & CL_DEVICE_TYPE_CPU))
-        slot->steps_max = GOLU_GPU_GRID_STEPS_MAX;
+    slot->steps_max = golu_grid_steps_max(dev->type, kernel);
     return GOLU_OK;
 }
 

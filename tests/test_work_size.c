@@ -1,7 +1,7 @@
-/* The NDRange of a launch (src/work_size.c), on hand-made kernel slots: the group cap of the
- * tuning, the growth of the element-wise kernels' grid on GPUs past GOLU_GPU_GRID_STEPS_MAX
- * loop steps per work-item, and the sizes the reductions' partial sums are counted from. Pure
- * arithmetic: no device. */
+/* The launch rules of src/work_size.c, without a device: the NDRange on hand-made kernel slots
+ * (the tuning's group cap, the growth of the element-wise kernels' grid past
+ * GOLU_GPU_GRID_STEPS_MAX loop steps per work-item, the reductions' partial counts), which
+ * kernels grow on which devices, and the CPU work-group cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,7 +34,7 @@ static uint64_t steps_of(uint64_t n, unsigned vw, size_t global)
 static void test_cap_without_growth(void **state)
 {
     (void)state;
-    /* an H200 with the NVIDIA defaults on a CPU-like slot that never grows: 132 x 32 groups */
+    /* a slot that never grows (steps_max 0), with an H200's cap of 132 x 32 groups */
     golu_kernel_slot s = slot_of(GOLU_SHAPE_GRID, 256, 132 * 32, 0);
     size_t global = 0, local = 0;
     golu_work_size_for(&s, (uint64_t)1 << 28, 4, &global, &local);
@@ -80,12 +80,58 @@ static void test_reductions_count_partials_from_the_cap(void **state)
     assert_int_equal(golu_work_groups_for(&s, 0, 8), 1);
 }
 
+/* Which kernels grow their grid (golu_work_size_init() takes steps_max from here): the plain and
+ * blending ones on devices other than CPUs; never the reductions or the bias kernels, whose
+ * partial sums are counted from the group cap; nothing on CPUs. */
+static void test_which_kernels_grow(void **state)
+{
+    (void)state;
+    const golu_kernel_id grows[] = {
+        GOLU_KERNEL_FORWARD,        GOLU_KERNEL_FORWARD_ALIGNED,
+        GOLU_KERNEL_BACKWARD,       GOLU_KERNEL_BACKWARD_ALIGNED,
+        GOLU_KERNEL_FORWARD_BLEND,  GOLU_KERNEL_FORWARD_BLEND_ALIGNED,
+        GOLU_KERNEL_BACKWARD_BLEND, GOLU_KERNEL_BACKWARD_BLEND_ALIGNED};
+    size_t growing = 0;
+    for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
+        int listed = 0;
+        for (size_t i = 0; i < sizeof grows / sizeof grows[0]; i++)
+            listed |= grows[i] == (golu_kernel_id)k;
+        const uint64_t gpu = golu_grid_steps_max(CL_DEVICE_TYPE_GPU, (golu_kernel_id)k);
+        assert_int_equal(gpu, listed ? GOLU_GPU_GRID_STEPS_MAX : 0);
+        assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_ACCELERATOR, (golu_kernel_id)k), gpu);
+        assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_CPU, (golu_kernel_id)k), 0);
+        growing += gpu != 0;
+    }
+    assert_int_equal(growing, sizeof grows / sizeof grows[0]);
+    assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_GPU, GOLU_KERNEL_BACKWARD_BIAS), 0);
+    assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_GPU, GOLU_KERNEL_BACKWARD_PARAMS), 0);
+}
+
+/* The CPU work-group cap: 64 KiB of a step's vectors; the CPU defaults (x16 f32/f16/bf16, x8
+ * f64, unroll 1, 1024 work-items) sit at it; GPUs have none of their own. */
+static void test_cpu_local_cap(void **state)
+{
+    (void)state;
+    const golu_tuning f32_default = {16, 1024, 64, 1}, f64_default = {8, 1024, 64, 1};
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_CPU, &f32_default, GOLU_F32), 1024);
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_CPU, &f32_default, GOLU_F16), 1024);
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_CPU, &f32_default, GOLU_BF16), 1024);
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_CPU, &f64_default, GOLU_F64), 1024);
+    /* f64 x16: 512 with unroll 1 (4096 crashed PoCL), 128 with unroll 4 */
+    const golu_tuning wide = {16, 4096, 64, 1}, wide4 = {16, 4096, 64, 4};
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_CPU, &wide, GOLU_F64), 512);
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_CPU, &wide4, GOLU_F64), 128);
+    assert_int_equal(golu_local_cap(CL_DEVICE_TYPE_GPU, &wide4, GOLU_F64), SIZE_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cap_without_growth),
         cmocka_unit_test(test_grid_grows_to_the_step_limit),
         cmocka_unit_test(test_reductions_count_partials_from_the_cap),
+        cmocka_unit_test(test_which_kernels_grow),
+        cmocka_unit_test(test_cpu_local_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
