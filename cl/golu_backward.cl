@@ -14,7 +14,7 @@
  * a step loads GOLU_UNROLL of x and dy, then computes and stores them, or, with GOLU_LOAD_AHEAD
  * (CPU devices) and GOLU_UNROLL 1, loads the next step's x and dy before computing this one. */
 #define GOLU_BACKWARD_STEP(j, xv, dyv, LOADV, STOREV, OUT)                                         \
-    STOREV(dxp, j, OUT(GOLU_CAT(OUT, _BACKWARD)(xv, dyv, alpha, beta, gamma), LOADV(dxp, j)));
+    STOREV(dxp, j, OUT(golu_backward_value(xv, dyv, alpha, beta, gamma), LOADV(dxp, j)));
 #if GOLU_UNROLL == 1 && GOLU_LOAD_AHEAD
 #define GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT)                                                     \
     if (gid < nvec) {                                                                              \

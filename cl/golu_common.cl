@@ -607,9 +607,9 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 /* 2^v written out, for CPU devices (the host sets GOLU_EXP2_POLY there): PoCL's builtin exp2 (and
  * exp) made the 16-bit kernels slower per element than f32's; with this the f16 and bf16
  * forwards ran in 10.9-11.2 ms instead of 12.1-12.6 at 2^24 here, the backwards 13.4 and 16.7
- * instead of 13.8-15.3 and 17.1-19.5 (a variant that scaled once and gave 0 below 2^-126.5 ran
- * the f16 and bf16 forwards in 7.9 and 8.4 ms: PoCL's subnormal arithmetic is what costs,
- * golu_exp2_normal() below). v is
+ * instead of 13.8-15.3 and 17.1-19.5 (a variant that scaled once and selected 0 below 2^-150
+ * ran the f16 and bf16 forwards in 7.9 and 8.4 ms; what costs here is subnormal arithmetic,
+ * see golu_exp2_normal() below). v is
  * clamped to [-150, 126] (NaN kept); 2^v = 2^k * 2^f, k = rint(v) by the shifted sum, |f| <= 1/2,
  * 2^f by a degree-6 polynomial (weighted least squares toward the minimax, float coefficients
  * rounded one at a time and the rest refitted: relative error below 2^-25.9), times 2^k. The
@@ -780,8 +780,6 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
  * old contents (OLD is evaluated only when t != 0). */
 #define GOLU_OUT_PLAIN(v, OLD) (v)
 #define GOLU_OUT_BLEND(v, OLD) GOLU_BLEND((v), OLD, s, t)
-/* The value functions each variant's loop calls (see golu_forward_value_plain()). */
+/* The forward value each variant's loop calls (see golu_forward_value_plain()). */
 #define GOLU_OUT_PLAIN_FORWARD golu_forward_value_plain
-#define GOLU_OUT_PLAIN_BACKWARD golu_backward_value
 #define GOLU_OUT_BLEND_FORWARD golu_forward_value
-#define GOLU_OUT_BLEND_BACKWARD golu_backward_value

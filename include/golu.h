@@ -228,15 +228,15 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
  * n / (vector_width * local_size * groups) vectors (the elements per work-item). On devices
  * other than CPUs the plain and blending forward and backward kernels take more work-groups
  * where that would be above 4 vectors per work-item (n / (vector_width * local_size * 4) groups).
- * local_size is a preference: the launch takes the smallest of it, the device's and the
- * kernel's work-group limits (rounded down to the kernel's preferred multiple; on CPU devices
- * also 65536 / (vector_width * unroll * 4, or 8 for f64), since CPU runtimes keep a group's
- * private values on one thread's stack), and halves it if the runtime refuses it. unroll is how many vectors a
- * work-item loads, stride apart, before it computes and stores them, in one step of its loop
- * (more loads in flight per work-item; steps of one vector finish the rest); it changes nothing
- * while the grid covers n in one step. With unroll 1 on CPU devices the element-wise kernels
- * (not the bias and parameter-gradient reductions) instead load each step's vectors one step
- * ahead (issued before the previous step's compute).
+ * local_size is a preference: the launch takes the smallest of it, the device's and the kernel's
+ * work-group limits (rounded down to the kernel's preferred multiple; on CPU devices also 65536 /
+ * (vector_width * unroll * 4, or 8 for f64), since CPU runtimes keep a group's private values on
+ * one thread's stack), and halves it if the runtime refuses it. unroll is how many vectors a
+ * work-item loads, stride apart, before it computes and stores them, in one step of its loop (more
+ * loads in flight per work-item; steps of one vector finish the rest); it changes nothing while
+ * the grid covers n in one step. With unroll 1 on CPU devices the element-wise kernels (not the
+ * bias and parameter-gradient reductions) instead load each step's vectors one step ahead (issued
+ * before the previous step's compute).
  * Valid values (anything else, 0 included, is GOLU_ERROR_INVALID_ARGUMENT here and makes a
  * tuning file invalid):
  *   vector_width            1, 2, 4, 8 or 16 (a program build option: one program per width)
