@@ -26,10 +26,7 @@ typedef struct {
     golu_params params;
 } acc_batch;
 
-/* Threads to use: the online CPUs, 1 to 64. */
-unsigned acc_eval_threads(void);
-
-/* @return : 0, or -1 (out of memory or no thread could start; said on stderr). */
+/* Over `threads` threads (bench_threads()). @return : 0, or -1 (out of memory; said on stderr). */
 int acc_evaluate(const acc_batch *b, unsigned threads);
 
 #endif

@@ -4,6 +4,7 @@
 #include "acc_eval.h"
 #include "acc_runner.h"
 #include "golu_reference.h"
+#include "parallel.h"
 #include "progress.h"
 #include "timing.h"
 
@@ -172,7 +173,7 @@ int acc_sweep(const bench_device *d, const bench_seed *seed, const bench_options
               golu_dtype dtype, acc_result *res)
 {
     uint64_t total, chunk;
-    unsigned threads = acc_eval_threads();
+    unsigned threads = bench_threads();
     memset(res, 0, sizeof *res);
     res->dtype = dtype;
     golu_acc_table_init(&res->lib);

@@ -2,9 +2,14 @@
 #include "inputs.h"
 
 #include "golu_reference.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
+
+/* Elements per chunk: each chunk has a generator state of its own, derived from the array's seed
+ * and the chunk's index, so the values do not depend on the number of threads. */
+#define CHUNK ((uint64_t)1 << 16)
 
 static double random_x(uint64_t *state)
 {
@@ -24,24 +29,48 @@ static double random_dy(uint64_t *state)
     return sign * exp2(golu_rand_uniform(state, -4.0, 2.0));
 }
 
-/* Rounds each generated double to the dtype's storage once, as a framework would hold it. */
+typedef struct {
+    golu_dtype dtype;
+    void *buf;
+    uint64_t n, seed;
+    double (*gen)(uint64_t *);
+    unsigned threads;
+} job;
+
+/* Rounds each generated double to the dtype's storage once, as a framework would hold it. The
+ * rounding to f16/bf16 (exact, in long double) costs most: 2^28 f16 elements took minutes on one
+ * core, which at large sizes was most of a device run. */
+static void fill_chunks(void *arg, unsigned thread)
+{
+    const job *j = arg;
+    for (uint64_t c = thread; c * CHUNK < j->n; c += j->threads) {
+        uint64_t state = j->seed ^ (c * 0x9E3779B97F4A7C15u);
+        golu_rand_next(&state);
+        const uint64_t end = (c + 1) * CHUNK < j->n ? (c + 1) * CHUNK : j->n;
+        for (uint64_t i = c * CHUNK; i < end; i++) {
+            double v = j->gen(&state);
+            switch (j->dtype) {
+            case GOLU_F32: ((float *)j->buf)[i] = (float)v; break;
+            case GOLU_F64: ((double *)j->buf)[i] = v; break;
+            case GOLU_F16: ((uint16_t *)j->buf)[i] = golu_double_to_f16(v); break;
+            case GOLU_BF16: ((uint16_t *)j->buf)[i] = golu_double_to_bf16(v); break;
+            }
+        }
+    }
+}
+
 static void *make_array(golu_dtype dtype, uint64_t n, uint64_t *state,
                         double (*gen)(uint64_t *))
 {
-    size_t esize = golu_dtype_size(dtype);
-    void *buf = malloc((size_t)n * esize);
-    if (!buf)
+    job j = {dtype, malloc((size_t)n * golu_dtype_size(dtype)), n, golu_rand_next(state), gen,
+             bench_threads()};
+    if (!j.buf)
         return NULL;
-    for (uint64_t i = 0; i < n; i++) {
-        double v = gen(state);
-        switch (dtype) {
-        case GOLU_F32: ((float *)buf)[i] = (float)v; break;
-        case GOLU_F64: ((double *)buf)[i] = v; break;
-        case GOLU_F16: ((uint16_t *)buf)[i] = golu_double_to_f16(v); break;
-        case GOLU_BF16: ((uint16_t *)buf)[i] = golu_double_to_bf16(v); break;
-        }
-    }
-    return buf;
+    uint64_t chunks = (n + CHUNK - 1) / CHUNK;
+    if (j.threads > chunks)
+        j.threads = chunks ? (unsigned)chunks : 1u;
+    bench_parallel(j.threads, fill_chunks, &j);
+    return j.buf;
 }
 
 void *bench_make_x(golu_dtype dtype, uint64_t n, uint64_t *state)

@@ -1,7 +1,8 @@
 /*
  * golu-bench: random host inputs in a dtype's storage format (float, double, or the 16-bit
  * patterns of f16/bf16). Never zeros: a kernel fed zeros can take shortcuts (and a wrong kernel
- * can pass a check) that real activations never allow.
+ * can pass a check) that real activations never allow. Made over the CPU's threads in chunks with
+ * generator states of their own: the values depend on the state passed in, not on the threads.
  */
 #ifndef GOLU_BENCH_INPUTS_H
 #define GOLU_BENCH_INPUTS_H
