@@ -48,9 +48,10 @@ extern const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT];
  * the program as -DGOLU_REDUCE_LOCAL_MAX. */
 #define GOLU_REDUCE_LOCAL_MAX 256
 
-/* Steps of the grid-stride loop per work-item at most, for the element-wise kernels on GPUs
- * (work_size.c). */
+/* Vectors per work-item at most (steps of the grid-stride loop), for the element-wise kernels on
+ * GPUs: f16's and the other dtypes' (work_size.c). */
 #define GOLU_GPU_GRID_STEPS_MAX 4u
+#define GOLU_GPU_GRID_STEPS_MAX_F16 1u
 
 /* On a CPU device a work-group's work-items times the bytes of the vectors each holds per loop
  * step (vector width x unroll x the compute type's size) stays within this (work_size.c). */
@@ -299,9 +300,10 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
  * bits): on CPU devices GOLU_CPU_GROUP_VECTOR_BYTES_MAX / (vw x unroll x compute size), else
  * SIZE_MAX (no limit of its own). */
 size_t golu_local_cap(cl_device_type type, const golu_tuning *tuning, golu_dtype dtype);
-/* The steps_max of `kernel` on a device of `type`: GOLU_GPU_GRID_STEPS_MAX for the plain and
- * blending forward and backward kernels on devices other than CPUs, else 0. */
-uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel);
+/* The steps_max of `kernel` for `dtype` on a device of `type`: GOLU_GPU_GRID_STEPS_MAX (f16:
+ * GOLU_GPU_GRID_STEPS_MAX_F16) for the plain and blending forward and backward kernels on devices
+ * other than CPUs, else 0. */
+uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel, golu_dtype dtype);
 /* The NDRange for n elements processed `vw` at a time. */
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);

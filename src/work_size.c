@@ -17,11 +17,14 @@ size_t golu_local_cap(cl_device_type type, const golu_tuning *tuning, golu_dtype
 
 /* A work-item's loop steps at most GOLU_GPU_GRID_STEPS_MAX, for the plain and blending kernels (n
  * elements in, n out, nothing per work-group) on GPUs. On an H200 with 32 groups per compute unit,
- * n = 2^28 took the f32 forward 62 steps (92.8 % of copy) against 15.5 with 128 groups (97.1 %),
- * the f16 forward 15.5 (67.4 %) against 3.9 (72.5 %); at 2^24, where the f32 forward takes 3.9
- * steps, 1.9 and 7.8 were slower. The bias and parameter-gradient kernels size their partial sums
- * from max_groups and keep it; CPU devices keep theirs (PoCL's timings did not decide). */
-uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel)
+ * n = 2^28 took the f32 forward 62 steps (92.8 % of copy) against 15.5 with 128 groups (97.1 %)
+ * and 3.9 with this rule (99.3 %); at 2^24, where the f32 forward takes 3.9 steps, 1.9 and 7.8
+ * were slower, and at 2^28 the f32 and bf16 forwards lost 4-5 points with 2 or fewer. f16 takes
+ * one vector per work-item: at 2^28 its forward ran at 73 % of copy with this rule and 99.4 %
+ * with one step, its backward at 97.7 % and 105 % (16 halves a vector, 2 vectors a step; with one
+ * a step, 88 % at 4 steps). The bias and parameter-gradient kernels size their partial sums from
+ * max_groups and keep it; CPU devices keep theirs (PoCL's timings did not decide). */
+uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel, golu_dtype dtype)
 {
     if (type & CL_DEVICE_TYPE_CPU)
         return 0;
@@ -34,7 +37,7 @@ uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel)
     case GOLU_KERNEL_FORWARD_BLEND_ALIGNED:
     case GOLU_KERNEL_BACKWARD_BLEND:
     case GOLU_KERNEL_BACKWARD_BLEND_ALIGNED:
-        return GOLU_GPU_GRID_STEPS_MAX;
+        return dtype == GOLU_F16 ? GOLU_GPU_GRID_STEPS_MAX_F16 : GOLU_GPU_GRID_STEPS_MAX;
     default:
         return 0;
     }
@@ -79,7 +82,7 @@ golu_status golu_work_size_init(golu_context *ctx, const golu_device *dev,
     size_t cus = dev->compute_units ? dev->compute_units : 1;
     slot->max_groups =
         slot->shape == GOLU_SHAPE_SINGLE_GROUP ? 1 : cus * tuning->groups_per_compute_unit;
-    slot->steps_max = golu_grid_steps_max(dev->type, kernel);
+    slot->steps_max = golu_grid_steps_max(dev->type, kernel, dtype);
     return GOLU_OK;
 }
 

@@ -68,6 +68,11 @@ static void test_grid_grows_to_the_step_limit(void **state)
     /* below the cap the grid is what the vectors need, as without growth */
     golu_work_size_for(&s, 4099, 4, &global, &local);
     assert_int_equal(global, 1024);
+    /* f16's limit, one vector per work-item: 2^28 by 16 takes 2^24 work-items */
+    golu_kernel_slot one = slot_of(GOLU_SHAPE_GRID, 256, 132 * 32, GOLU_GPU_GRID_STEPS_MAX_F16);
+    golu_work_size_for(&one, (uint64_t)1 << 28, 16, &global, &local);
+    assert_int_equal(global, (size_t)1 << 24);
+    assert_int_equal(steps_of((uint64_t)1 << 28, 16, global), 1);
 }
 
 static void test_reductions_count_partials_from_the_cap(void **state)
@@ -81,8 +86,9 @@ static void test_reductions_count_partials_from_the_cap(void **state)
 }
 
 /* Which kernels grow their grid (golu_work_size_init() takes steps_max from here): the plain and
- * blending ones on devices other than CPUs; never the reductions or the bias kernels, whose
- * partial sums are counted from the group cap; nothing on CPUs. */
+ * blending ones on devices other than CPUs, to one vector per work-item for f16 and four for the
+ * other dtypes; never the reductions or the bias kernels, whose partial sums are counted from the
+ * group cap; nothing on CPUs. */
 static void test_which_kernels_grow(void **state)
 {
     (void)state;
@@ -91,20 +97,27 @@ static void test_which_kernels_grow(void **state)
         GOLU_KERNEL_BACKWARD,       GOLU_KERNEL_BACKWARD_ALIGNED,
         GOLU_KERNEL_FORWARD_BLEND,  GOLU_KERNEL_FORWARD_BLEND_ALIGNED,
         GOLU_KERNEL_BACKWARD_BLEND, GOLU_KERNEL_BACKWARD_BLEND_ALIGNED};
-    size_t growing = 0;
-    for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
-        int listed = 0;
-        for (size_t i = 0; i < sizeof grows / sizeof grows[0]; i++)
-            listed |= grows[i] == (golu_kernel_id)k;
-        const uint64_t gpu = golu_grid_steps_max(CL_DEVICE_TYPE_GPU, (golu_kernel_id)k);
-        assert_int_equal(gpu, listed ? GOLU_GPU_GRID_STEPS_MAX : 0);
-        assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_ACCELERATOR, (golu_kernel_id)k), gpu);
-        assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_CPU, (golu_kernel_id)k), 0);
-        growing += gpu != 0;
+    assert_int_equal(GOLU_GPU_GRID_STEPS_MAX, 4);
+    assert_int_equal(GOLU_GPU_GRID_STEPS_MAX_F16, 1);
+    for (int d = 0; d < GOLU_DTYPE_COUNT; d++) {
+        const golu_dtype dtype = (golu_dtype)d;
+        const uint64_t limit = dtype == GOLU_F16 ? GOLU_GPU_GRID_STEPS_MAX_F16 : GOLU_GPU_GRID_STEPS_MAX;
+        size_t growing = 0;
+        for (int k = 0; k < GOLU_KERNEL_COUNT; k++) {
+            int listed = 0;
+            for (size_t i = 0; i < sizeof grows / sizeof grows[0]; i++)
+                listed |= grows[i] == (golu_kernel_id)k;
+            const uint64_t gpu = golu_grid_steps_max(CL_DEVICE_TYPE_GPU, (golu_kernel_id)k, dtype);
+            assert_int_equal(gpu, listed ? limit : 0);
+            assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_ACCELERATOR, (golu_kernel_id)k, dtype),
+                             gpu);
+            assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_CPU, (golu_kernel_id)k, dtype), 0);
+            growing += gpu != 0;
+        }
+        assert_int_equal(growing, sizeof grows / sizeof grows[0]);
+        assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_GPU, GOLU_KERNEL_BACKWARD_BIAS, dtype), 0);
+        assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_GPU, GOLU_KERNEL_BACKWARD_PARAMS, dtype), 0);
     }
-    assert_int_equal(growing, sizeof grows / sizeof grows[0]);
-    assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_GPU, GOLU_KERNEL_BACKWARD_BIAS), 0);
-    assert_int_equal(golu_grid_steps_max(CL_DEVICE_TYPE_GPU, GOLU_KERNEL_BACKWARD_PARAMS), 0);
 }
 
 /* The CPU work-group cap: 64 KiB of a step's vectors; the CPU defaults (x16 f32/f16/bf16, x8
