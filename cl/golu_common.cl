@@ -696,6 +696,51 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
 #define GOLU_HAVE_PLAIN_VALUES 1
 #endif
 
+#if GOLU_DTYPE == 2 && GOLU_EXP2_POLY
+/* The plain bf16 forward kernels' value (CPU devices). bf16 keeps float's exponent range, so
+ * alpha*x*t must come out down to 2^-133 and may not be flushed as f16's is; but float arithmetic
+ * on subnormals (the gate is below 2^-126 for x < -4.47: about 13 % of golu-bench's inputs, in
+ * nearly every 16-lane vector) made this kernel slower per element than f32's (PoCL here, 2^24:
+ * 11.1-12.0 ms against f32's 9.9-12.8; with this, 7.5-8.8 in the same runs). So the gate is
+ * golu_exp2()'s without its last factor 2^-24 where v < -100 ("lifted": the same v, p and
+ * 2^(k + 24)), alpha*x*t' is a normal float for ordinary inputs, and 2^-24 is applied to the
+ * result: by a float product where that stays at least 2^-126 (exact), and below as bf16's
+ * subnormal itself, q * 2^-133 with q = rint(|y'| * 2^109): an exact product rounded once to
+ * nearest even by the sum with 2^23, whose bits 0x4b000000 + q leave q << 16 when shifted by 16
+ * (q = 128 gives 2^-126); with y's sign, a float the store keeps as it is. No float operation
+ * takes or gives a subnormal on the way.
+ * Results: golu_forward_value()'s bits wherever that computed no subnormal on the way (every bf16
+ * input with the default parameters); where it did (it rounded t or alpha*x*t to float's
+ * subnormal grid, then to bf16's), one rounding of the lifted value: over 392 parameter sets
+ * (alpha, beta, gamma up to 2^+-60) and all inputs, 777,072 results changed, 723,232 of them to
+ * the correctly rounded one, none further from it but one near-tie (0.4999 -> 0.5001 ulp). The
+ * lifted gate is 0 for v < -150.5 (golu_exp2(): v <= -150); there alpha*x*t is below 2^-134 at
+ * the default parameters, and with a large alpha, or beta near 105, a tiny gamma and a huge |x|,
+ * it can be a normal bf16 that both give as 0. The selects are the comparisons' masks and the
+ * lift a masked add: with float 0/1 factors, as golu_exp2() has them, this ran 10.3-10.4 ms. */
+inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma)
+{
+    /* golu_gate_scaled()'s v: u2 is already in golu_exp2_normal()'s range, v <= 0, never NaN */
+    realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, GOLU_NAN_FREE);
+    realV sh = u2 + (realV)GOLU_SHIFTER;
+    realV e = golu_exp2_poly(u2 - (sh - (realV)GOLU_SHIFTER)) * golu_pow2_of_shifted(sh);
+    realV v = fmax((-beta * GOLU_LOG2E) * e, (realV)-151.0f);
+    sh = v + (realV)GOLU_SHIFTER;
+    realV p = golu_exp2_poly(v - (sh - (realV)GOLU_SHIFTER));
+    const golu_intV lifted = v < (realV)-100.0f;
+    /* 2^(k + 24) where lifted: 0 for k = -151 */
+    realV t = p * golu_pow2_of_shifted(lifted != 0 ? sh + (realV)24.0f : sh);
+    realV y = golu_scale_by_gate(x, t, alpha); /* 2^24 times too large where lifted */
+    realV ay = fabs(y);
+    const golu_intV sub = lifted & (ay < (realV)0x1p-102f); /* the result is below 2^-126 */
+    realV q = golu_as_realV(golu_as_uintV(fma(ay, (realV)0x1p109f, (realV)0x1p23f)) << 16);
+    /* NaN (x = +inf, t' = 0 with gamma < 0) stays NaN; lifted, |y| < 2^113 */
+    realV big = y * ((lifted & ~sub) != 0 ? (realV)0x1p-24f : (realV)1.0f);
+    return sub != 0 ? copysign(q, y) : big;
+}
+#define GOLU_HAVE_PLAIN_VALUES 1
+#endif
+
 #if GOLU_DTYPE == 2
 /* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
  * subnormal (t < 2^-149 near x = -4.7) is still a normal bf16. So dy = m * 2^E (E clamped to

@@ -3,7 +3,8 @@
  * (Das et al. 2025, arXiv:2502.03654). Needs golu_common.cl before it.
  */
 
-/* golu_forward_value(x, alpha, beta, gamma) is in golu_common.cl, next to the gate it uses. */
+/* golu_forward_value(x, alpha, beta, gamma) is in golu_common.cl, next to the gate it uses, and
+ * golu_forward_value_plain(), the plain kernels' value (their tail elements too). */
 
 /* Each work-item handles GOLU_VW consecutive elements per step of a grid-stride loop over the
  * n / GOLU_VW whole vectors; the n % GOLU_VW tail elements go to the first work-items. A step
@@ -58,7 +59,7 @@
                                   GOLU_FORWARD_LOOP(LOADV, STOREV, OUT))                           \
         if (gid < n - nvec * GOLU_VW) {                                                            \
             const ulong k = nvec * GOLU_VW + gid;                                                  \
-            realV v = golu_forward_value((realV)(GOLU_LOAD1(xp, k)), alpha, beta, gamma);          \
+            realV v = GOLU_CAT(OUT, _FORWARD)((realV)(GOLU_LOAD1(xp, k)), alpha, beta, gamma);     \
             GOLU_STORE1(yp, k, GOLU_LANE0(OUT(v, GOLU_LOAD1(yp, k))));                             \
         }                                                                                          \
     }
