@@ -227,7 +227,9 @@ GOLU_API golu_status golu_prepare(golu_context *ctx, golu_dtype dtype);
  * and they loop over the rest, so at large n each work-item handles about
  * n / (vector_width * local_size * groups) vectors (the elements per work-item). On devices
  * other than CPUs the plain and blending forward and backward kernels take more work-groups
- * where that would be above 4 vectors per work-item (n / (vector_width * local_size * 4) groups).
+ * where that would be above 4 vectors per work-item, f16's above 1 (n / (vector_width *
+ * local_size * 4, or 1) groups, up to 2^31 work-items): for f16 there, groups_per_compute_unit
+ * and unroll matter only past 2^31 vectors.
  * local_size is a preference: the launch takes the smallest of it, the device's and the kernel's
  * work-group limits (rounded down to the kernel's preferred multiple; on CPU devices also 65536 /
  * (vector_width * unroll * 4, or 8 for f64), since CPU runtimes keep a group's private values on

@@ -52,6 +52,9 @@ extern const golu_kernel_shape golu_kernel_shapes[GOLU_KERNEL_COUNT];
  * GPUs: f16's and the other dtypes' (work_size.c). */
 #define GOLU_GPU_GRID_STEPS_MAX 4u
 #define GOLU_GPU_GRID_STEPS_MAX_F16 1u
+/* Work-items of a grown grid at most: some runtimes refuse a global size of 2^32 or more (AMD's
+ * HSA grid sizes are 32-bit); past it the work-items loop more steps instead. */
+#define GOLU_GRID_WORK_ITEMS_MAX ((uint64_t)1 << 31)
 
 /* On a CPU device a work-group's work-items times the bytes of the vectors each holds per loop
  * step (vector width x unroll x the compute type's size) stays within this (work_size.c). */
@@ -308,7 +311,8 @@ uint64_t golu_grid_steps_max(cl_device_type type, golu_kernel_id kernel, golu_dt
 void golu_work_size_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw, size_t *global,
                         size_t *local);
 /* The number of work-groups golu_work_size_for() gives: at most max_groups, or, with steps_max,
- * enough that no work-item loops more than steps_max steps. For a REDUCE or SINGLE_GROUP kernel
+ * enough that no work-item loops more than steps_max steps, up to GOLU_GRID_WORK_ITEMS_MAX
+ * work-items (never below max_groups). For a REDUCE or SINGLE_GROUP kernel
  * (steps_max 0) it is fixed by n, vw and the device, whatever local size a fallback has come down
  * to (one partial each). */
 uint64_t golu_work_groups_for(const golu_kernel_slot *slot, uint64_t n, unsigned vw);

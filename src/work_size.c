@@ -95,6 +95,9 @@ uint64_t golu_work_groups_for(const golu_kernel_slot *slot, uint64_t n, unsigned
     if (slot->steps_max) {
         uint64_t per_group = (uint64_t)sizing * slot->steps_max;
         uint64_t needed = (vectors + per_group - 1) / per_group;
+        uint64_t most = GOLU_GRID_WORK_ITEMS_MAX / sizing;
+        if (needed > most)
+            needed = most;
         if (needed > cap)
             cap = needed;
     }

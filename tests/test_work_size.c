@@ -73,6 +73,13 @@ static void test_grid_grows_to_the_step_limit(void **state)
     golu_work_size_for(&one, (uint64_t)1 << 28, 16, &global, &local);
     assert_int_equal(global, (size_t)1 << 24);
     assert_int_equal(steps_of((uint64_t)1 << 28, 16, global), 1);
+    /* a grown grid stays within GOLU_GRID_WORK_ITEMS_MAX work-items (2^36 f16 by 4: 2^34 vectors,
+     * so 8 steps each), whole groups */
+    golu_work_size_for(&one, (uint64_t)1 << 36, 4, &global, &local);
+    assert_true((uint64_t)global <= GOLU_GRID_WORK_ITEMS_MAX);
+    assert_int_equal(global % 256, 0);
+    assert_int_equal((uint64_t)global, GOLU_GRID_WORK_ITEMS_MAX);
+    assert_int_equal(steps_of((uint64_t)1 << 36, 4, global), 8);
 }
 
 static void test_reductions_count_partials_from_the_cap(void **state)
