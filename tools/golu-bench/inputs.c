@@ -48,13 +48,26 @@ static void fill_chunks(void *arg, unsigned thread)
         golu_rand_next(&state);
         const uint64_t end = (c + 1) * CHUNK < j->n ? (c + 1) * CHUNK : j->n;
         for (uint64_t i = c * CHUNK; i < end; i++) {
-            double v = j->gen(&state);
-            switch (j->dtype) {
-            case GOLU_F32: ((float *)j->buf)[i] = (float)v; break;
-            case GOLU_F64: ((double *)j->buf)[i] = v; break;
-            case GOLU_F16: ((uint16_t *)j->buf)[i] = golu_double_to_f16(v); break;
-            case GOLU_BF16: ((uint16_t *)j->buf)[i] = golu_double_to_bf16(v); break;
-            }
+            int zero;
+            do { /* a value that rounds to zero (f16: |x| <= 2^-25) is drawn again */
+                double v = j->gen(&state);
+                switch (j->dtype) {
+                case GOLU_F32: ((float *)j->buf)[i] = (float)v; zero = (float)v == 0.0f; break;
+                case GOLU_F64: ((double *)j->buf)[i] = v; zero = v == 0.0; break;
+                case GOLU_F16: {
+                    uint16_t h = golu_double_to_f16(v);
+                    ((uint16_t *)j->buf)[i] = h;
+                    zero = (h & 0x7fff) == 0;
+                    break;
+                }
+                default: {
+                    uint16_t b = golu_double_to_bf16(v);
+                    ((uint16_t *)j->buf)[i] = b;
+                    zero = (b & 0x7fff) == 0;
+                    break;
+                }
+                }
+            } while (zero);
         }
     }
 }

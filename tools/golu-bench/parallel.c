@@ -1,12 +1,19 @@
 /* golu-bench: host work over threads (see parallel.h). */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "parallel.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 unsigned bench_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef __linux__ /* a container's or taskset's CPU set */
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0)
+        n = CPU_COUNT(&allowed);
+#endif
     if (n < 1)
         return 1;
     return n > (long)BENCH_THREADS_MAX ? BENCH_THREADS_MAX : (unsigned)n;

@@ -5,7 +5,7 @@
 #ifndef GOLU_BENCH_PARALLEL_H
 #define GOLU_BENCH_PARALLEL_H
 
-/* Threads to use: the online CPUs, 1 to BENCH_THREADS_MAX. */
+/* Threads to use: the CPUs this process may run on, 1 to BENCH_THREADS_MAX. */
 #define BENCH_THREADS_MAX 64u
 unsigned bench_threads(void);
 
