@@ -374,7 +374,11 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
  *      2 ulp (PoCL) to 3.5 ulp (NVIDIA) everywhere: the inner exponential is evaluated in double
  *      word precision, so the tails (x < -1) lose nothing to the z-fold amplification that costs
  *      the plain formula up to 102 ulp (docs/ACCURACY.md).
- *    f16, bf16: within 1 ulp of the correctly rounded result, for every one of the 65,536 inputs.
+ *    f16, bf16: within 1 ulp of the correctly rounded result, for every one of the 65,536 inputs;
+ *      bf16, whose range is float's, within that or 2 * (1 + |alpha*x|) units of float's smallest
+ *      subnormal (2^-149), as f32: the gate is a float, so where alpha*|x| is large (alpha near
+ *      2^60, or |x| beyond 2^23 with a tiny gamma) a result below about |alpha*x| * 2^-149 can
+ *      come out as 0 (a review found such inputs; the default parameters have none).
  *  The bounds hold for every valid golu_params; exact limits at +-inf need beta > 0, gamma > 0
  *  (gamma = 0 and gamma < 0 give NaN at the infinity where the gate's limit is 0 * inf).
  *  f16/bf16's 1-ulp bound is tested on all inputs for the default parameters; for others the
