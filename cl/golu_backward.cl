@@ -8,13 +8,14 @@
  * 0 * inf arises for any finite or infinite x, and no NaN needs masking.
  */
 
-/* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate. */
+/* golu_backward_value(x, dy, alpha, beta, gamma) is in golu_common.cl, next to the gate, and
+ * golu_backward_value_plain(), the plain kernels' value (their tail elements too). */
 
 /* Variants and loops as in the forward family: plain, and blending (dx = s * gradient + t * dx);
  * a step loads GOLU_UNROLL of x and dy, then computes and stores them, or, with GOLU_LOAD_AHEAD
  * (CPU devices) and GOLU_UNROLL 1, loads the next step's x and dy before computing this one. */
 #define GOLU_BACKWARD_STEP(j, xv, dyv, LOADV, STOREV, OUT)                                         \
-    STOREV(dxp, j, OUT(golu_backward_value(xv, dyv, alpha, beta, gamma), LOADV(dxp, j)));
+    STOREV(dxp, j, GOLU_CAT(OUT, _BACKWARD)(xv, dyv, LOADV(dxp, j)));
 #if GOLU_UNROLL == 1 && GOLU_LOAD_AHEAD
 #define GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT)                                                     \
     if (gid < nvec) {                                                                              \
@@ -61,9 +62,9 @@
                                   GOLU_BACKWARD_LOOP(LOADV, STOREV, OUT))                          \
         if (gid < n - nvec * GOLU_VW) {                                                            \
             const ulong k = nvec * GOLU_VW + gid;                                                  \
-            realV v = golu_backward_value((realV)(GOLU_LOAD1(xp, k)), (realV)(GOLU_LOAD1(dyp, k)), \
-                                          alpha, beta, gamma);                                     \
-            GOLU_STORE1(dxp, k, GOLU_LANE0(OUT(v, GOLU_LOAD1(dxp, k))));                           \
+            realV v = GOLU_CAT(OUT, _BACKWARD)((realV)(GOLU_LOAD1(xp, k)),                         \
+                                               (realV)(GOLU_LOAD1(dyp, k)), GOLU_LOAD1(dxp, k));   \
+            GOLU_STORE1(dxp, k, GOLU_LANE0(v));                                                    \
         }                                                                                          \
     }
 

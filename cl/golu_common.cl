@@ -744,15 +744,109 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
 #if GOLU_DTYPE == 2
 /* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
  * subnormal (t < 2^-149 near x = -4.7) is still a normal bf16. So dy = m * 2^E (E clamped to
- * [0, 126], m exact) and the gate is computed as t * 2^E, which does not underflow there. */
-inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real gamma, realV *gate)
+ * [0, 126], m exact) and the gate is computed as t * 2^E, which does not underflow there. The
+ * return value is E as a float; *unscale is 2^-E. */
+inline realV golu_split_dy(realV dy, realV *m, realV *unscale)
 {
     golu_intV E = ((GOLU_CAT(as_int, GOLU_VSUFFIX)(dy) >> 23) & 0xff) - 127;
     E = clamp(E, (golu_intV)0, (golu_intV)126);
-    realV unscale = GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23); /* 2^-E */
-    realV m = dy * unscale;
-    golu_gate_t g = golu_gate_scaled(x, beta, gamma, GOLU_CAT(convert_float, GOLU_VSUFFIX)(E),
-                                      GOLU_NAN_KEEPING, 0);
+    *unscale = GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23);
+    *m = dy * *unscale;
+    return GOLU_CAT(convert_float, GOLU_VSUFFIX)(E);
+}
+#endif
+
+#if (GOLU_DTYPE == 1 || GOLU_DTYPE == 2) && GOLU_EXP2_POLY
+/* The f16 and bf16 backward on CPU devices (one source for every backward kernel). Float
+ * arithmetic on subnormals (t, w = z*t and t - u*w are below 2^-126 for x < -4.47 at the
+ * defaults: about 13 % of golu-bench's inputs, in nearly every 16-lane vector) made these kernels
+ * slower per element than f32's (PoCL here, 2^24: f16 12.7-13.8 ms, bf16 14.1-14.6, f32 11.8-13.9).
+ * So, as in golu_forward_value_plain() for bf16, where v < -100 the gate is golu_exp2()'s without
+ * its last factor 2^-24 ("lifted": the same v, p and 2^(k + 24); 0 for v < -150.5): t', w' and
+ * d = alpha*(t' - u*w')*dy stay normal for ordinary inputs, and 2^-24 comes last (|d| < 2^14 for
+ * every valid alpha and dy: there t' < 2^-76, t'*z < 2^-76 * 157, |u| <= 87.4, f16's |dy| < 2^16
+ * and bf16's |m| < 4).
+ *   plain == 0 (golu_backward_scaled_parts(): blends, parameter gradients; golu_backward_parts():
+ *   bias) returns s * dx as d * (s * 2^-24): one rounding (s * 2^-24 is exact for |s| >= 2^-102),
+ *   so a blend's large s brings back a full-precision value, and nothing overflows on the way.
+ *   plain == 1 (the plain backward kernels, s = 1): the same value where it is at least 2^-126.
+ *   Below, f16's result is a zero with d's sign either way (its least subnormal is 2^-24): d * 0.
+ *   bf16 builds that float subnormal, rint(|d| * 2^125) * 2^-149 with d's sign, by integer
+ *   operations (the exact product rounded to an integer by its sum with 2^23, whose bits are
+ *   0x4b000000 plus it), so the store rounds the same float as plain == 0 gives.
+ * So golu_backward() and golu_backward_params() write the same bits, and the plain kernels do no
+ * subnormal float arithmetic: f16 8.6-9.7 ms, bf16 10.6-11.6 (f32 12.3-15.4 in the same runs); the
+ * blending f16 and bf16 backward went from 14.4-14.8 and 16.5-17.5 to 10.1-10.8 and 11.0-11.7.
+ * *gate is t' * 2^-24 (bf16: times 2^-E), golu_exp2()'s gate bit for bit: the parameter
+ * gradients' sums do not change. Where v >= -100 every result is the former one, bit for bit;
+ * where lifted, d is one rounding of the true value instead of several on float's subnormal grid
+ * (over all 16-bit x, 23 parameter sets and 20 dy each: 83,376 dx changed, 82,363 to a closer
+ * one, 12 farther but within 1 ulp; no zero's sign turned wrong, 722 turned right, as the former
+ * t was 0 already for v <= -150; blends with s = 2^100 or -3e38: 1,093,329 changed, 1,092,378
+ * to a closer result, 141 farther, none beyond 1 ulp where the former was within it). The
+ * selects are the comparisons' masks (see golu_forward_value_plain()). */
+inline realV golu_backward_lifted(realV x, realV dy, real alpha, real beta, real gamma, real s,
+                                  realV *gate, int plain)
+{
+#if GOLU_DTYPE == 2
+    realV m, unscale;
+    realV shift = golu_split_dy(dy, &m, &unscale);
+#else
+    realV m = dy, shift = (realV)0;
+#endif
+    /* golu_gate_scaled()'s u2, e, v */
+    realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, GOLU_NAN_KEEPING);
+    realV e = golu_exp2_normal(u2);
+    realV v = fma((realV)(-beta * GOLU_LOG2E), e, shift); /* <= 126 */
+    v = v < (realV)-151.0f ? (realV)-151.0f : v;          /* NaN kept */
+    realV sh = v + (realV)GOLU_SHIFTER;
+    realV p = golu_exp2_poly(v - (sh - (realV)GOLU_SHIFTER));
+    const golu_intV lifted = v < (realV)-100.0f;
+    realV t = p * golu_pow2_of_shifted(lifted != 0 ? sh + (realV)24.0f : sh);
+    realV w = fmin(beta * e, (realV)0x1p100f) * t;
+    realV d = (alpha * fma(-(u2 * GOLU_LN2), w, t)) * m;
+    realV t0 = t * (lifted != 0 ? (realV)0x1p-24f : (realV)1.0f);
+#if GOLU_DTYPE == 2
+    *gate = t0 * unscale;
+#else
+    *gate = t0;
+#endif
+    if (!plain)
+        return d * (lifted != 0 ? (realV)(s * 0x1p-24f) : (realV)s);
+    realV ad = fabs(d);
+    const golu_intV sub = lifted & (ad < (realV)0x1p-102f); /* the result is below 2^-126 */
+#if GOLU_DTYPE == 2
+    realV q = golu_as_realV(golu_as_uintV(fma(ad, (realV)0x1p125f, (realV)0x1p23f)) -
+                            (golu_uintV)0x4b000000u);
+    realV big = d * ((lifted & ~sub) != 0 ? (realV)0x1p-24f : (realV)1.0f);
+    return sub != 0 ? copysign(q, d) : big;
+#else
+    return d * (lifted != 0 ? (sub != 0 ? (realV)0.0f : (realV)0x1p-24f) : (realV)1.0f);
+#endif
+}
+inline realV golu_backward_scaled_parts(realV x, realV dy, real alpha, real beta, real gamma,
+                                       real s, realV *gate)
+{
+    return golu_backward_lifted(x, dy, alpha, beta, gamma, s, gate, 0);
+}
+inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real gamma, realV *gate)
+{
+    return golu_backward_lifted(x, dy, alpha, beta, gamma, (real)1, gate, 0);
+}
+inline realV golu_backward_value_plain(realV x, realV dy, real alpha, real beta, real gamma)
+{
+    realV unused;
+    return golu_backward_lifted(x, dy, alpha, beta, gamma, (real)1, &unused, 1);
+}
+#define GOLU_HAVE_BACKWARD_PARTS 1
+#define GOLU_HAVE_SCALED_PARTS 1
+#define GOLU_HAVE_PLAIN_BACKWARD 1
+#elif GOLU_DTYPE == 2
+inline realV golu_backward_parts(realV x, realV dy, real alpha, real beta, real gamma, realV *gate)
+{
+    realV m, unscale;
+    realV shift = golu_split_dy(dy, &m, &unscale);
+    golu_gate_t g = golu_gate_scaled(x, beta, gamma, shift, GOLU_NAN_KEEPING, 0);
     *gate = g.t * unscale;
     return (alpha * fma(-g.u, g.w, g.t)) * m;
 }
@@ -783,8 +877,27 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     return golu_backward_parts(x, dy, alpha, beta, gamma, &unused);
 }
 
+/* s * dx, as the blending backward and the parameter gradients take it (GOLU_BLEND_SCALED), and
+ * the gate: one source for both (golu_params.cl's dx is the blending backward's bit for bit). */
+#ifndef GOLU_HAVE_SCALED_PARTS
+inline realV golu_backward_scaled_parts(realV x, realV dy, real alpha, real beta, real gamma,
+                                       real s, realV *gate)
+{
+    return s * golu_backward_parts(x, dy, alpha, beta, gamma, gate);
+}
+#endif
+inline realV golu_backward_scaled_value(realV x, realV dy, real alpha, real beta, real gamma,
+                                        real s)
+{
+    realV unused;
+    return golu_backward_scaled_parts(x, dy, alpha, beta, gamma, s, &unused);
+}
+
 #ifndef GOLU_HAVE_PLAIN_VALUES
 #define golu_forward_value_plain golu_forward_value
+#endif
+#ifndef GOLU_HAVE_PLAIN_BACKWARD
+#define golu_backward_value_plain golu_backward_value
 #endif
 
 /* ---- the default parameters, specialised ------------------------------------------------- */
@@ -819,12 +932,18 @@ inline realV golu_backward_value(realV x, realV dy, real alpha, real beta, real 
     ((t) == (real)0 ? (s) * (v) : fma((realV)(t), (realV)(OLD), (s) * (v)))
 #define GOLU_BLEND1(v, OLD, s, t) \
     ((t) == (real)0 ? (s) * (v) : fma((real)(t), (real)(OLD), (s) * (v)))
+/* The same, given sv = s * value already (golu_backward_scaled_value()). */
+#define GOLU_BLEND_SCALED(sv, OLD, t) ((t) == (real)0 ? (sv) : fma((realV)(t), (realV)(OLD), (sv)))
 /* The kernel arguments of a blending variant, after the plain ones. */
 #define GOLU_BLEND_ARGS , real s, real t
 /* The OUT of a family's two variants: the value itself, or the value blended with the output's
  * old contents (OLD is evaluated only when t != 0). */
 #define GOLU_OUT_PLAIN(v, OLD) (v)
 #define GOLU_OUT_BLEND(v, OLD) GOLU_BLEND((v), OLD, s, t)
-/* The forward value each variant's loop calls (see golu_forward_value_plain()). */
+/* The forward value each variant's loop calls (see golu_forward_value_plain()), and the
+ * backward's output from x, dy and OLD (see golu_backward_lifted()). */
 #define GOLU_OUT_PLAIN_FORWARD golu_forward_value_plain
 #define GOLU_OUT_BLEND_FORWARD golu_forward_value
+#define GOLU_OUT_PLAIN_BACKWARD(x, dy, OLD) golu_backward_value_plain((x), (dy), alpha, beta, gamma)
+#define GOLU_OUT_BLEND_BACKWARD(x, dy, OLD)                                                        \
+    GOLU_BLEND_SCALED(golu_backward_scaled_value((x), (dy), alpha, beta, gamma, s), OLD, t)

@@ -5,7 +5,7 @@
  * With e = exp(-gamma*x) and the gate g = exp(-beta*e), the forward y = alpha*x*g has
  *     dy/dalpha = x*g,   dy/dbeta = -alpha*x*e*g,   dy/dgamma = alpha*beta*x*x*e*g.
  * golu_backward_params writes dx (when dx is not NULL) exactly as the blending backward does (one
- * golu_backward_parts() gives dx and the gate the terms reuse) and
+ * golu_backward_scaled_parts() gives s * dx and the gate the terms reuse) and
  * sums dy times each of the three over the whole array: each work-item in compensated sums
  * (TwoSum, the errors gathered apart), then a tree over the work-group in local memory, one
  * partial triple per work-group; golu_params_finish, one work-group, sums the partials in a fixed
@@ -26,9 +26,9 @@ inline realV golu_zero_or_nan(realV x, realV dy)
 }
 
 /* dy * dy/dalpha, dy * dy/dbeta, dy * dy/dgamma for one element (or GOLU_VW of them), given
- * the gate g = exp(-beta*e) that golu_backward_parts() computed for dx. e = exp(-gamma*x) comes
- * from the builtin exp, unclamped (the gate's own e is clamped, which does not matter to g but
- * would to x*e*g where gamma is small): the sums need a few ulp per term. Nothing is NaN for
+ * the gate g = exp(-beta*e) that golu_backward_scaled_parts() computed for dx. e = exp(-gamma*x)
+ * comes from the builtin exp, unclamped (the gate's own e is clamped, which does not matter to g
+ * but would to x*e*g where gamma is small): the sums need a few ulp per term. Nothing is NaN for
  * finite x and dy:
  *   e may overflow (u = -gamma*x large): for beta > 0 the gate has vanished long before, so e*g
  *   is taken as 0, its limit (also where a finite e meets g == 0); beta = 0 keeps g = 1, and
@@ -156,9 +156,9 @@ inline void golu_tree_sum3(__local real *tree, real *sum, real *comp)
         realV ta, tb, tg, g;                                                                       \
         for (ulong i = gid; i < nvec; i += stride) {                                               \
             realV xv = LOADV(xp, i), dyv = LOADV(dyp, i);                                          \
-            realV v = golu_backward_parts(xv, dyv, alpha, beta, gamma, &g);                        \
+            realV v = golu_backward_scaled_parts(xv, dyv, alpha, beta, gamma, s, &g);              \
             if (write_dx)                                                                          \
-                STOREV(dxp, i, GOLU_BLEND(v, LOADV(dxp, i), s, t));                                \
+                STOREV(dxp, i, GOLU_BLEND_SCALED(v, LOADV(dxp, i), t));                            \
             golu_param_terms(xv, dyv, g, alpha, beta, gamma, &ta, &tb, &tg);                       \
             GOLU_SUM_ADD(realV, sa, ca, ta);                                                       \
             GOLU_SUM_ADD(realV, sb, cb, tb);                                                       \
@@ -166,9 +166,9 @@ inline void golu_tree_sum3(__local real *tree, real *sum, real *comp)
         }                                                                                          \
         for (ulong k = nvec * GOLU_VW + gid; k < n; k += stride) {                                 \
             realV xv = (realV)(GOLU_LOAD1(xp, k)), dyv = (realV)(GOLU_LOAD1(dyp, k));              \
-            realV v = golu_backward_parts(xv, dyv, alpha, beta, gamma, &g);                        \
+            realV v = golu_backward_scaled_parts(xv, dyv, alpha, beta, gamma, s, &g);              \
             if (write_dx)                                                                          \
-                GOLU_STORE1(dxp, k, GOLU_LANE0(GOLU_BLEND(v, GOLU_LOAD1(dxp, k), s, t)));          \
+                GOLU_STORE1(dxp, k, GOLU_LANE0(GOLU_BLEND_SCALED(v, GOLU_LOAD1(dxp, k), t)));      \
             golu_param_terms(xv, dyv, g, alpha, beta, gamma, &ta, &tb, &tg);                       \
             real a0 = GOLU_LANE0(sa), b0 = GOLU_LANE0(sb), g0 = GOLU_LANE0(sg);                    \
             real ac = GOLU_LANE0(ca), bc = GOLU_LANE0(cb), gc = GOLU_LANE0(cg);                    \
