@@ -651,7 +651,7 @@ inline realV golu_exp2_normal(realV v)
 #define golu_exp2 exp2
 #define golu_exp2_normal exp2
 #endif
-/* The gate times 2^shift (shift integral, >= 0): see golu_backward_parts() for bf16. With
+/* The gate times 2^shift (shift integral, >= 0): see golu_split_dy() for bf16. With
  * tiny_zero (a constant at each call), a gate below about 2^-126.5 may come out 0 (see
  * golu_exp2_normal()): only the plain f16 forward asks for it (golu_forward_value_plain()). */
 inline golu_gate_t golu_gate_scaled(realV x, real beta, real gamma, realV shift, int keep_nan,
@@ -708,7 +708,8 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
  * subnormal itself, q * 2^-133 with q = rint(|y'| * 2^109): an exact product rounded once to
  * nearest even by the sum with 2^23, whose bits 0x4b000000 + q leave q << 16 when shifted by 16
  * (q = 128 gives 2^-126); with y's sign, a float the store keeps as it is. No float operation
- * takes or gives a subnormal on the way.
+ * takes or gives a subnormal on the way for ordinary inputs (t' is one for v in [-150.5, -150),
+ * and a subnormal x or a tiny alpha*x still take them).
  * Results: golu_forward_value()'s bits wherever that computed no subnormal on the way (every bf16
  * input with the default parameters); where it did (it rounded t or alpha*x*t to float's
  * subnormal grid, then to bf16's), one rounding of the lifted value: over 392 parameter sets
@@ -744,12 +745,14 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
 #if GOLU_DTYPE == 2
 /* bf16 has float's exponent range: dy up to 2^128 times a derivative below float's smallest
  * subnormal (t < 2^-149 near x = -4.7) is still a normal bf16. So dy = m * 2^E (E clamped to
- * [0, 126], m exact) and the gate is computed as t * 2^E, which does not underflow there. The
- * return value is E as a float; *unscale is 2^-E. */
+ * [0, 121], m exact) and the gate is computed as t * 2^E, which does not underflow there. Not
+ * above 121: t - u*w reaches about (1 + 87/e) * 2^E (|u| <= 87.4, z*exp(-z) <= 1/e), which at
+ * 2^126 overflowed before alpha scaled it (a review: beta 2^-30, x = -20.75, dy = 2^127 gave
+ * -inf, and NaN with alpha = 0). The return value is E as a float; *unscale is 2^-E. */
 inline realV golu_split_dy(realV dy, realV *m, realV *unscale)
 {
     golu_intV E = ((GOLU_CAT(as_int, GOLU_VSUFFIX)(dy) >> 23) & 0xff) - 127;
-    E = clamp(E, (golu_intV)0, (golu_intV)126);
+    E = clamp(E, (golu_intV)0, (golu_intV)121);
     *unscale = GOLU_CAT(as_float, GOLU_VSUFFIX)((127 - E) << 23);
     *m = dy * *unscale;
     return GOLU_CAT(convert_float, GOLU_VSUFFIX)(E);
@@ -758,17 +761,19 @@ inline realV golu_split_dy(realV dy, realV *m, realV *unscale)
 
 #if (GOLU_DTYPE == 1 || GOLU_DTYPE == 2) && GOLU_EXP2_POLY
 /* The f16 and bf16 backward on CPU devices (one source for every backward kernel). Float
- * arithmetic on subnormals (t, w = z*t and t - u*w are below 2^-126 for x < -4.47 at the
- * defaults: about 13 % of golu-bench's inputs, in nearly every 16-lane vector) made these kernels
- * slower per element than f32's (PoCL here, 2^24: f16 12.7-13.8 ms, bf16 14.1-14.6, f32 11.8-13.9).
+ * arithmetic on subnormals (t is below 2^-126 for x < -4.47 at the defaults, w = z*t and
+ * t - u*w from about -4.53: about 13 % of golu-bench's inputs, in nearly every 16-lane vector)
+ * made these kernels slower per element than f32's (PoCL here, 2^24: f16 12.7-13.8 ms, bf16
+ * 14.1-14.6, f32 11.8-13.9).
  * So, as in golu_forward_value_plain() for bf16, where v < -100 the gate is golu_exp2()'s without
  * its last factor 2^-24 ("lifted": the same v, p and 2^(k + 24); 0 for v < -150.5): t', w' and
- * d = alpha*(t' - u*w')*dy stay normal for ordinary inputs, and 2^-24 comes last (|d| < 2^14 for
- * every valid alpha and dy: there t' < 2^-76, t'*z < 2^-76 * 157, |u| <= 87.4, f16's |dy| < 2^16
- * and bf16's |m| < 4).
- *   plain == 0 (golu_backward_scaled_parts(): blends, parameter gradients; golu_backward_parts():
- *   bias) returns s * dx as d * (s * 2^-24): one rounding (s * 2^-24 is exact for |s| >= 2^-102),
- *   so a blend's large s brings back a full-precision value, and nothing overflows on the way.
+ * d = alpha*(t' - u*w')*dy stay normal for ordinary inputs (t' is subnormal for v in
+ * [-150.5, -150)), and 2^-24 comes last (|d| < 2^14 for every valid alpha and finite dy: there
+ * t' < 2^-76, t'*z < 2^-76 * 157, |u| <= 87.4, f16's |dy| < 2^16 and bf16's |m| < 2^7).
+ *   plain == 0 (golu_backward_scaled_parts(): blends, parameter gradients; golu_backward_parts(),
+ *   s = 1: bias, which applies its s afterwards) returns s * dx as d * (s * 2^-24): one rounding
+ *   (s * 2^-24 is exact for |s| >= 2^-102), so a blend's large s brings back a full-precision
+ *   value, and nothing overflows on the way.
  *   plain == 1 (the plain backward kernels, s = 1): the same value where it is at least 2^-126.
  *   Below, f16's result is a zero with d's sign either way (its least subnormal is 2^-24): d * 0.
  *   bf16 builds that float subnormal, rint(|d| * 2^125) * 2^-149 with d's sign, by integer
@@ -777,8 +782,8 @@ inline realV golu_split_dy(realV dy, realV *m, realV *unscale)
  * So golu_backward() and golu_backward_params() write the same bits, and the plain kernels do no
  * subnormal float arithmetic: f16 8.6-9.7 ms, bf16 10.6-11.6 (f32 12.3-15.4 in the same runs); the
  * blending f16 and bf16 backward went from 14.4-14.8 and 16.5-17.5 to 10.1-10.8 and 11.0-11.7.
- * *gate is t' * 2^-24 (bf16: times 2^-E), golu_exp2()'s gate bit for bit: the parameter
- * gradients' sums do not change. Where v >= -100 every result is the former one, bit for bit;
+ * *gate is t', times 2^-24 where lifted (bf16: times 2^-E), golu_exp2()'s gate bit for bit: the
+ * parameter gradients' sums do not change. Where v >= -100 every result is the former one, bit for bit;
  * where lifted, d is one rounding of the true value instead of several on float's subnormal grid
  * (over all 16-bit x, 23 parameter sets and 20 dy each: 83,376 dx changed, 82,363 to a closer
  * one, 12 farther but within 1 ulp; no zero's sign turned wrong, 722 turned right, as the former

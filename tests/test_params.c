@@ -1,7 +1,8 @@
 /*
  * test_params: alpha, beta, gamma over {0.5, 1, 1.5}^3, plus large gamma, beta = 0 and a few
  * others, on every dtype (f32 with many values, f16/bf16/f64 fewer), and beta = 2^+-60 with gamma
- * 0.37 and 3.3 where their gate is steep (f32, f64), checked with golu_check_*;
+ * 0.37 and 3.3 where their gate is steep (f32, f64), bf16's backward with dy up to its largest
+ * values and a small beta, checked with golu_check_*;
  * changing the parameters between calls on one context gives each call its own correct result;
  * invalid parameters (non-finite, beta < 0) are rejected before anything is enqueued.
  */
@@ -113,6 +114,38 @@ static void run_extreme_beta(ts_env *env, golu_dtype dt)
 
 static void test_extreme_beta_f32(void **state) { run_extreme_beta(*state, GOLU_F32); }
 static void test_extreme_beta_f64(void **state) { run_extreme_beta(*state, GOLU_F64); }
+
+/* bf16's backward with dy near its largest values: the gate is computed times dy's power of two
+ * (cl/golu_common.cl, golu_split_dy), and with a small beta t - u*w reaches about 33 times that
+ * near z = 1 (x about -20.75 for beta 2^-30); at 2^126 it overflowed to inf (NaN for alpha = 0)
+ * where the true dx is finite (a review). */
+static void test_large_dy_bf16(void **state)
+{
+    ts_env *env = *state;
+    const golu_dtype dt = GOLU_BF16;
+    static const golu_params ps[] = {
+        {0x1p-60, 0x1p-30, 1.0}, {0.125, 0x1p-30, 1.0}, {0.0, 0x1p-30, 1.0}, {-1.0, 0x1p-40, 0.5}};
+    const size_t n = 2000;
+    void *x = ts_alloc(dt, n), *dy = ts_alloc(dt, n), *dx = ts_alloc(dt, n);
+    for (size_t i = 0; i < n; i++)
+        ts_set(dt, dy, i,
+               (i % 2 ? -1.0 : 1.0) * (1.0 + (double)(i % 8) / 8.0) * ldexp(1.0, 120 + (int)(i % 8)));
+    for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
+        const golu_params *p = &ps[pi];
+        /* z = beta * exp(-gamma*x) from 1/8 to 8 */
+        const double a = -log(0.125 / p->beta) / p->gamma, b = -log(8.0 / p->beta) / p->gamma;
+        ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0x1a7e + pi);
+        ts_stats b1 = {0, 0, 0.0, 0.0};
+        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
+        size_t bad = ts_check(dt, 1, n, x, dy, dx, p, &b1, "large dy");
+        print_message("bf16 alpha %g beta %g gamma %g, |dy| 2^120..2^128: backward max %.3g ulp\n",
+                      p->alpha, p->beta, p->gamma, b1.max_ulps);
+        assert_int_equal(bad, 0);
+    }
+    free(x);
+    free(dy);
+    free(dx);
+}
 
 /* NULL params means the defaults: identical bits to an explicit {1, 1, 1}. */
 static void test_null_is_default(void **state)
@@ -267,7 +300,7 @@ int main(void)
         cmocka_unit_test(test_switching),      cmocka_unit_test(test_grid_f32),
         cmocka_unit_test(test_grid_f16),       cmocka_unit_test(test_grid_bf16),
         cmocka_unit_test(test_grid_f64),       cmocka_unit_test(test_extreme_beta_f32),
-        cmocka_unit_test(test_extreme_beta_f64),
+        cmocka_unit_test(test_extreme_beta_f64), cmocka_unit_test(test_large_dy_bf16),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
