@@ -127,9 +127,10 @@ static void test_large_dy_bf16(void **state)
         {0x1p-60, 0x1p-30, 1.0}, {0.125, 0x1p-30, 1.0}, {0.0, 0x1p-30, 1.0}, {-1.0, 0x1p-40, 0.5}};
     const size_t n = 2000;
     void *x = ts_alloc(dt, n), *dy = ts_alloc(dt, n), *dx = ts_alloc(dt, n);
-    for (size_t i = 0; i < n; i++)
-        ts_set(dt, dy, i,
-               (i % 2 ? -1.0 : 1.0) * (1.0 + (double)(i % 8) / 8.0) * ldexp(1.0, 120 + (int)(i % 8)));
+    for (size_t i = 0; i < n; i++) {
+        const double m = (i % 2 ? -1.0 : 1.0) * (1.0 + (double)(i % 8) / 8.0);
+        ts_set(dt, dy, i, ldexp(m, 120 + (int)(i % 8)));
+    }
     for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
         const golu_params *p = &ps[pi];
         /* z = beta * exp(-gamma*x) from 1/8 to 8 */
