@@ -696,6 +696,20 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
 #define GOLU_HAVE_PLAIN_VALUES 1
 #endif
 
+#if (GOLU_DTYPE == 1 || GOLU_DTYPE == 2) && GOLU_EXP2_POLY
+/* golu_exp2(v) for v in [-151, 126] (the caller clamps), without its last factor 2^-24 where
+ * v < -100 (*lifted: the comparison's mask there): the same p and 2^(k + 24), so a gate below
+ * float's normal range stays normal; 0 for k = -151 (v < -150.5). See golu_forward_value_plain()
+ * (bf16) and golu_backward_lifted(). */
+inline realV golu_exp2_lifted(realV v, golu_intV *lifted)
+{
+    realV sh = v + (realV)GOLU_SHIFTER;
+    realV p = golu_exp2_poly(v - (sh - (realV)GOLU_SHIFTER));
+    *lifted = v < (realV)-100.0f;
+    return p * golu_pow2_of_shifted(*lifted != 0 ? sh + (realV)24.0f : sh);
+}
+#endif
+
 #if GOLU_DTYPE == 2 && GOLU_EXP2_POLY
 /* The plain bf16 forward kernels' value (CPU devices). bf16 keeps float's exponent range, so
  * alpha*x*t must come out down to 2^-133 and may not be flushed as f16's is; but float arithmetic
@@ -718,19 +732,15 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
  * lifted gate is 0 for v < -150.5 (golu_exp2(): v <= -150); there alpha*x*t is below 2^-134 at
  * the default parameters, and with a large alpha, or beta near 105, a tiny gamma and a huge |x|,
  * it can be a normal bf16 that both give as 0. The selects are the comparisons' masks and the
- * lift a masked add: with float 0/1 factors, as golu_exp2() has them, this ran 10.3-10.4 ms. */
+ * lift a masked add: with float 0/1 factors, as golu_exp2() has them, this ran 10.3-10.5 ms. */
 inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma)
 {
     /* golu_gate_scaled()'s v: u2 is already in golu_exp2_normal()'s range, v <= 0, never NaN */
     realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, GOLU_NAN_FREE);
     realV sh = u2 + (realV)GOLU_SHIFTER;
     realV e = golu_exp2_poly(u2 - (sh - (realV)GOLU_SHIFTER)) * golu_pow2_of_shifted(sh);
-    realV v = fmax((-beta * GOLU_LOG2E) * e, (realV)-151.0f);
-    sh = v + (realV)GOLU_SHIFTER;
-    realV p = golu_exp2_poly(v - (sh - (realV)GOLU_SHIFTER));
-    const golu_intV lifted = v < (realV)-100.0f;
-    /* 2^(k + 24) where lifted: 0 for k = -151 */
-    realV t = p * golu_pow2_of_shifted(lifted != 0 ? sh + (realV)24.0f : sh);
+    golu_intV lifted;
+    realV t = golu_exp2_lifted(fmax((-beta * GOLU_LOG2E) * e, (realV)-151.0f), &lifted);
     realV y = golu_scale_by_gate(x, t, alpha); /* 2^24 times too large where lifted */
     realV ay = fabs(y);
     const golu_intV sub = lifted & (ay < (realV)0x1p-102f); /* the result is below 2^-126 */
@@ -803,11 +813,8 @@ inline realV golu_backward_lifted(realV x, realV dy, real alpha, real beta, real
     realV u2 = golu_clamp((-gamma * GOLU_LOG2E) * x, -GOLU_U2_MAX, GOLU_U2_MAX, GOLU_NAN_KEEPING);
     realV e = golu_exp2_normal(u2);
     realV v = fma((realV)(-beta * GOLU_LOG2E), e, shift); /* <= 126 */
-    v = v < (realV)-151.0f ? (realV)-151.0f : v;          /* NaN kept */
-    realV sh = v + (realV)GOLU_SHIFTER;
-    realV p = golu_exp2_poly(v - (sh - (realV)GOLU_SHIFTER));
-    const golu_intV lifted = v < (realV)-100.0f;
-    realV t = p * golu_pow2_of_shifted(lifted != 0 ? sh + (realV)24.0f : sh);
+    golu_intV lifted;
+    realV t = golu_exp2_lifted(v < (realV)-151.0f ? (realV)-151.0f : v, &lifted); /* NaN kept */
     realV w = fmin(beta * e, (realV)0x1p100f) * t;
     realV d = (alpha * fma(-(u2 * GOLU_LN2), w, t)) * m;
     realV t0 = t * (lifted != 0 ? (realV)0x1p-24f : (realV)1.0f);
