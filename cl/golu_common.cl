@@ -5,6 +5,7 @@
  *   #define GOLU_UNROLL <1 | 2 | 4>                        (vectors loaded per step, see below)
  *   #define GOLU_HAS_FP16 <0 | 1>                          (device has cl_khr_fp16)
  *   #define GOLU_NV_PTX <0 | 1>                            (NVIDIA sm_80+: inline PTX, see below)
+ *   #define GOLU_NV_PREFETCH <0 | 1>                       (NVIDIA sm_80+: L2 prefetch, see below)
  *   #define GOLU_LOAD_AHEAD <0 | 1>                        (CPU devices: the element-wise loops)
  *   #define GOLU_EXP2_POLY <0 | 1>                         (CPU devices: golu_exp2() below)
  * and concatenates this file with the family files. Each family defines two kernels: NAME_aligned,
@@ -29,6 +30,9 @@
 #endif
 #ifndef GOLU_NV_PTX
 #define GOLU_NV_PTX 0
+#endif
+#ifndef GOLU_NV_PREFETCH
+#define GOLU_NV_PREFETCH 0
 #endif
 #ifndef GOLU_LOAD_AHEAD
 #define GOLU_LOAD_AHEAD 0
@@ -320,6 +324,26 @@ inline ushort golu_real_to_bf16_1(float f)
 
 #else
 #error "GOLU_DTYPE must be 0 (f32), 1 (f16), 2 (bf16) or 3 (f64)"
+#endif
+
+/* ---- prefetch: the next loop step's input, into L2 ---------------------------------------- */
+/* GOLU_PREFETCH(p, j): with GOLU_NV_PREFETCH (the host sets it for the f32 and bf16 forwards on
+ * NVIDIA sm_80+, where it was measured) and a loop of one vector a step (GOLU_UNROLL 1), asks
+ * the L2 cache for vector j of p when j < nvec: PTX prefetch.global.L2, a hint, so no register
+ * holds the data and nothing waits for it, and the next step's load finds it in L2 while this
+ * step computes. Elsewhere nothing. */
+#if GOLU_NV_PREFETCH
+inline void golu_prefetch_l2(__global const storage_t *p, ulong j)
+{
+    __asm__ volatile("prefetch.global.L2 [%0];"
+                     :
+                     : "l"((__global const uchar *)p + j * (GOLU_VW * sizeof(storage_t))));
+}
+#define GOLU_PREFETCH(p, j)                                                                        \
+    if (GOLU_UNROLL == 1 && (j) < nvec)                                                            \
+        golu_prefetch_l2((p), (j));
+#else
+#define GOLU_PREFETCH(p, j)
 #endif
 
 /* ---- the gate, shared by forward and backward ---------------------------------------------- */

@@ -33,7 +33,9 @@
         GOLU_FORWARD_STEP(i, xi, LOADV, STOREV, OUT)                                               \
     }
 #else
-#define GOLU_FORWARD_LOAD_U(u, LOADV, STOREV, OUT) const realV x##u = LOADV(xp, i + u * stride);
+#define GOLU_FORWARD_LOAD_U(u, LOADV, STOREV, OUT)                                                 \
+    GOLU_PREFETCH(xp, i + stride)                                                                  \
+    const realV x##u = LOADV(xp, i + u * stride);
 #define GOLU_FORWARD_STORE_U(u, LOADV, STOREV, OUT)                                                \
     GOLU_FORWARD_STEP(i + u * stride, x##u, LOADV, STOREV, OUT)
 #define GOLU_FORWARD_LOOP(LOADV, STOREV, OUT)                                                      \
@@ -42,8 +44,10 @@
         GOLU_UNROLL_EACH(GOLU_FORWARD_LOAD_U, LOADV, STOREV, OUT)                                  \
         GOLU_UNROLL_EACH(GOLU_FORWARD_STORE_U, LOADV, STOREV, OUT)                                 \
     }                                                                                              \
-    for (; i < nvec; i += stride)                                                                  \
-        GOLU_FORWARD_STEP(i, LOADV(xp, i), LOADV, STOREV, OUT)
+    for (; i < nvec; i += stride) {                                                                \
+        GOLU_PREFETCH(xp, i + stride)                                                              \
+        GOLU_FORWARD_STEP(i, LOADV(xp, i), LOADV, STOREV, OUT)                                     \
+    }
 #endif
 
 #define GOLU_FORWARD_KERNEL(NAME, LOADV, STOREV, EXTRA_ARGS, OUT)                                  \
