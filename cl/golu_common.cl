@@ -327,11 +327,12 @@ inline ushort golu_real_to_bf16_1(float f)
 #endif
 
 /* ---- prefetch: the next loop step's input, into L2 ---------------------------------------- */
-/* GOLU_PREFETCH(p, j): with GOLU_NV_PREFETCH (the host sets it for the f32 and bf16 forwards on
- * NVIDIA sm_80+, where it was measured) and a loop of one vector a step (GOLU_UNROLL 1), asks
- * the L2 cache for vector j of p when j < nvec: PTX prefetch.global.L2, a hint, so no register
- * holds the data and nothing waits for it, and the next step's load finds it in L2 while this
- * step computes. Elsewhere nothing. */
+/* GOLU_PREFETCH(OUT, p, j): with GOLU_NV_PREFETCH (the host sets it for the f32 and bf16 forwards
+ * on NVIDIA sm_80+, where it was measured), a loop of one vector a step (GOLU_UNROLL 1) and an
+ * OUT whose OUT_PREFETCH is 1 (the plain kernels: the blending ones, which also read their
+ * output, lost with it), asks the L2 cache for vector j of p when j < nvec: PTX
+ * prefetch.global.L2, a hint, so no register holds the data and nothing waits for it, and the
+ * next step's load finds it in L2 while this step computes. Elsewhere nothing. */
 #if GOLU_NV_PREFETCH
 inline void golu_prefetch_l2(__global const storage_t *p, ulong j)
 {
@@ -339,11 +340,11 @@ inline void golu_prefetch_l2(__global const storage_t *p, ulong j)
                      :
                      : "l"((__global const uchar *)p + j * (GOLU_VW * sizeof(storage_t))));
 }
-#define GOLU_PREFETCH(p, j)                                                                        \
-    if (GOLU_UNROLL == 1 && (j) < nvec)                                                            \
+#define GOLU_PREFETCH(OUT, p, j)                                                                   \
+    if (GOLU_CAT(OUT, _PREFETCH) && GOLU_UNROLL == 1 && (j) < nvec)                                \
         golu_prefetch_l2((p), (j));
 #else
-#define GOLU_PREFETCH(p, j)
+#define GOLU_PREFETCH(OUT, p, j)
 #endif
 
 /* ---- the gate, shared by forward and backward ---------------------------------------------- */
@@ -976,10 +977,13 @@ inline realV golu_backward_scaled_value(realV x, realV dy, real alpha, real beta
  * old contents (OLD is evaluated only when t != 0). */
 #define GOLU_OUT_PLAIN(v, OLD) (v)
 #define GOLU_OUT_BLEND(v, OLD) GOLU_BLEND((v), OLD, s, t)
-/* The forward value each variant's loop calls (see golu_forward_value_plain()), and the
- * backward's output from x, dy and OLD (see golu_backward_lifted()). */
+/* The forward value each variant's loop calls (see golu_forward_value_plain()), whether its loop
+ * prefetches (GOLU_PREFETCH), and the backward's output from x, dy and OLD (see
+ * golu_backward_lifted()). */
 #define GOLU_OUT_PLAIN_FORWARD golu_forward_value_plain
 #define GOLU_OUT_BLEND_FORWARD golu_forward_value
+#define GOLU_OUT_PLAIN_PREFETCH 1
+#define GOLU_OUT_BLEND_PREFETCH 0
 #define GOLU_OUT_PLAIN_BACKWARD(x, dy, OLD) golu_backward_value_plain((x), (dy), alpha, beta, gamma)
 #define GOLU_OUT_BLEND_BACKWARD(x, dy, OLD)                                                        \
     GOLU_BLEND_SCALED(golu_backward_scaled_value((x), (dy), alpha, beta, gamma, s), OLD, t)

@@ -126,8 +126,9 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
     /* The forward's L2 prefetch of the next loop step (cl/golu_common.cl), where an H200 measured
      * it (one call, alternating with the kernels before): f32 forward 2^24 37.8 -> 36.9-37.2 us,
      * 2^28 514.7 -> 506.1; bf16 forward 2^28 262.4 -> 256.0, 2^24 within the noise. Prefetching
-     * the backward's dy and x cost its bf16 6 points; f16's forward, one vector a work-item,
-     * has no next step. */
+     * the backward's dy and x cost its bf16 6 points, and the blending forward's x its bf16 17
+     * (cl/golu_common.cl leaves it out there); f16's forward, one vector a work-item, has no
+     * next step. */
     const int prefetch = dev->nv_ptx && (dtype == GOLU_F32 || dtype == GOLU_BF16);
     char options[320];
     snprintf(options, sizeof options,
