@@ -328,11 +328,12 @@ inline ushort golu_real_to_bf16_1(float f)
 
 /* ---- prefetch: the next loop step's input, into L2 ---------------------------------------- */
 /* GOLU_PREFETCH(OUT, p, j): with GOLU_NV_PREFETCH (the host sets it for the f32 and bf16 forwards
- * on NVIDIA sm_80+, where it was measured), a loop of one vector a step (GOLU_UNROLL 1) and an
- * OUT whose OUT_PREFETCH is 1 (the plain kernels: the blending ones, which also read their
- * output, lost with it), asks the L2 cache for vector j of p when j < nvec: PTX
- * prefetch.global.L2, a hint, so no register holds the data and nothing waits for it, and the
- * next step's load finds it in L2 while this step computes. Elsewhere nothing. */
+ * on NVIDIA sm_80+, where it was measured), the loop of one vector a step (GOLU_UNROLL 1, not
+ * GOLU_LOAD_AHEAD's) and an OUT whose OUT_PREFETCH is 1 (the plain kernels: the blending ones
+ * also read their output, and bf16's lost 17 points with it), asks the L2 cache for vector j of
+ * p when j < nvec (the caller's vector count): PTX prefetch.global.L2, a hint, so no register
+ * holds the data and nothing waits for it, and the next step's load finds it in L2 while this
+ * step computes. Elsewhere nothing. */
 #if GOLU_NV_PREFETCH
 inline void golu_prefetch_l2(__global const storage_t *p, ulong j)
 {

@@ -34,7 +34,7 @@
     }
 #else
 #define GOLU_FORWARD_LOAD_U(u, LOADV, STOREV, OUT)                                                 \
-    GOLU_PREFETCH(OUT, xp, i + stride)                                                             \
+    GOLU_PREFETCH(OUT, xp, i + GOLU_UNROLL * stride)                                               \
     const realV x##u = LOADV(xp, i + u * stride);
 #define GOLU_FORWARD_STORE_U(u, LOADV, STOREV, OUT)                                                \
     GOLU_FORWARD_STEP(i + u * stride, x##u, LOADV, STOREV, OUT)
@@ -44,10 +44,8 @@
         GOLU_UNROLL_EACH(GOLU_FORWARD_LOAD_U, LOADV, STOREV, OUT)                                  \
         GOLU_UNROLL_EACH(GOLU_FORWARD_STORE_U, LOADV, STOREV, OUT)                                 \
     }                                                                                              \
-    for (; i < nvec; i += stride) {                                                                \
-        GOLU_PREFETCH(OUT, xp, i + stride)                                                         \
-        GOLU_FORWARD_STEP(i, LOADV(xp, i), LOADV, STOREV, OUT)                                     \
-    }
+    for (; i < nvec; i += stride)                                                                  \
+        GOLU_FORWARD_STEP(i, LOADV(xp, i), LOADV, STOREV, OUT)
 #endif
 
 #define GOLU_FORWARD_KERNEL(NAME, LOADV, STOREV, EXTRA_ARGS, OUT)                                  \

@@ -1,8 +1,8 @@
 /* Programs: one per (device, dtype, pass), built on first use (from the on-disk binary cache, else
  * from the kernel source) with that pass's tuning, and kept in the context. GOLU_DTYPE, GOLU_VW and
  * GOLU_UNROLL are passed as -D options (and GOLU_LOAD_AHEAD and GOLU_EXP2_POLY, 1 on CPU devices,
- * GOLU_NV_PTX and GOLU_NV_PREFETCH on NVIDIA sm_80+, and GOLU_SPECIALISE_FORWARD/BACKWARD:
- * cl/golu_forward.cl and cl/golu_common.cl say why); no
+ * GOLU_NV_PTX (f16, bf16) and GOLU_NV_PREFETCH (f32, bf16) on NVIDIA sm_80+, and
+ * GOLU_SPECIALISE_FORWARD/BACKWARD: cl/golu_forward.cl and cl/golu_common.cl say why); no
  * relaxed-math option is ever used. The two passes of a dtype share one cl_program when their
  * vector widths and unrolls agree (all but NVIDIA's f32, whose forward has unroll 1), so that it
  * is compiled once. */
@@ -128,7 +128,9 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
      * 2^28 514.7 -> 506.1; bf16 forward 2^28 262.4 -> 256.0, 2^24 within the noise. Prefetching
      * the backward's dy and x cost its bf16 6 points, and the blending forward's x its bf16 17
      * (cl/golu_common.cl leaves it out there); f16's forward, one vector a work-item, has no
-     * next step. */
+     * next step, and f64 was not measured. Only loops of unroll 1 prefetch (the built-in f32
+     * and bf16 forwards on NVIDIA: src/tuning_defaults.c); a tuning of unroll 2 or 4 goes
+     * without it. */
     const int prefetch = dev->nv_ptx && (dtype == GOLU_F32 || dtype == GOLU_BF16);
     char options[320];
     snprintf(options, sizeof options,

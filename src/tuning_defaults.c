@@ -42,7 +42,8 @@ static const golu_tuning_row rows[] = {
      * backward (27.2 against 28.1 us for 4). The f32 forward loads one vector per step: with
      * its loop specialised for the default parameters (cl/golu_common.cl) that ran at 2^24 in
      * 37.3-37.5 us against 38.4-38.8 with unroll 2 (groups 16 to 64 and work-groups of 128 to
-     * 512 items changed it by at most a microsecond; unroll 4 and 8-element vectors were slower). */
+     * 512 items changed it by at most a microsecond; unroll 4 and 8-element vectors were slower).
+     * Unroll 1 is also what lets the f32 and bf16 forwards prefetch the next step (src/program.c). */
     {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 1, {4, 16, 8, 2}, 256, 32, {2, 2, 1, 2}, 1},
     {CL_DEVICE_TYPE_GPU, GOLU_VENDOR_NVIDIA, 0, {4, 4, 8, 2}, 256, 32, {2, 2, 1, 2}, 1},
     /* Other GPUs and accelerators: not measured; the NVIDIA values, which use only what every
