@@ -342,8 +342,10 @@ inline void golu_prefetch_l2(__global const storage_t *p, ulong j)
                      : "l"((__global const uchar *)p + j * (GOLU_VW * sizeof(storage_t))));
 }
 #define GOLU_PREFETCH(OUT, p, j)                                                                   \
-    if (GOLU_CAT(OUT, _PREFETCH) && GOLU_UNROLL == 1 && (j) < nvec)                                \
-        golu_prefetch_l2((p), (j));
+    do {                                                                                           \
+        if (GOLU_CAT(OUT, _PREFETCH) && GOLU_UNROLL == 1 && (j) < nvec)                            \
+            golu_prefetch_l2((p), (j));                                                            \
+    } while (0);
 #else
 #define GOLU_PREFETCH(OUT, p, j)
 #endif

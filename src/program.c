@@ -124,13 +124,13 @@ static golu_status build_program(golu_context *ctx, golu_device *dev, golu_dtype
      * noise in four more). */
     const int precise = dtype == GOLU_F32 || dtype == GOLU_F64;
     /* The forward's L2 prefetch of the next loop step (cl/golu_common.cl), where an H200 measured
-     * it (one call, alternating with the kernels before): f32 forward 2^24 37.8 -> 36.9-37.2 us,
-     * 2^28 514.7 -> 506.1; bf16 forward 2^28 262.4 -> 256.0, 2^24 within the noise. Prefetching
-     * the backward's dy and x cost its bf16 6 points, and the blending forward's x its bf16 17
-     * (cl/golu_common.cl leaves it out there); f16's forward, one vector a work-item, has no
-     * next step, and f64 was not measured. Only loops of unroll 1 prefetch (the built-in f32
-     * and bf16 forwards on NVIDIA: src/tuning_defaults.c); a tuning of unroll 2 or 4 goes
-     * without it. */
+     * it (two calls, alternating with the kernels before): f32 forward 2^24 37.5-37.8 ->
+     * 36.9-37.2 us, 2^28 514.4-514.7 -> 506.0-506.1; bf16 forward 2^28 261.7-262.4 ->
+     * 256.0-257.1, 2^24 within the noise. Prefetching the backward's dy and x cost its bf16 6
+     * points, and the blending forward's x its bf16 17 (cl/golu_common.cl leaves it out there);
+     * f16's forward, one vector a work-item, has no next step, and f64 was not measured. Only
+     * loops of unroll 1 prefetch (the built-in f32 and bf16 forwards on NVIDIA:
+     * src/tuning_defaults.c); a tuning of unroll 2 or 4 goes without it. */
     const int prefetch = dev->nv_ptx && (dtype == GOLU_F32 || dtype == GOLU_BF16);
     char options[320];
     snprintf(options, sizeof options,

@@ -52,9 +52,10 @@ static int store_rounded(golu_dtype dtype, void *buf, uint64_t i, double v)
     return (bits & 0x7fff) == 0;
 }
 
-/* The rounding to f16/bf16 (exact, in long double) costs most: `golu-bench --sizes 2^25 --dtype
- * f16 --pass fwd,bwd --reps 1` took 20.0 s here (two cores) with the inputs made on one thread,
- * 8.4 s with them over both. A value that rounds to zero (f16: |x| <= 2^-25) is drawn again. */
+/* The rounding to f16/bf16 (exact, in long double) costs most: `golu-bench --device cpu --sizes
+ * 2^25 --dtype f16 --pass fwd,bwd --reps 1` took 16.2 s here (two cores, this libgolu) with
+ * c57874a's golu-bench, which made the inputs on one thread, and 8.4-8.5 s with them over both.
+ * A value that rounds to zero (f16: |x| <= 2^-25) is drawn again. */
 static void fill_chunks(void *arg, unsigned thread)
 {
     const job *j = arg;
