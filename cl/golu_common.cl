@@ -623,6 +623,56 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
     realV t0 = exp(-(in.be * in.scale));
     return golu_scale_by_gate(x, fma(-t0, in.be_lo * in.scale, t0), alpha);
 }
+
+#if GOLU_EXP2_POLY
+/* The plain f32 forward kernels' value (CPU devices, where the host sets GOLU_EXP2_POLY). Float
+ * arithmetic on subnormals (the gate t is below 2^-126 for x < -4.47 at the defaults: about 13 %
+ * of golu-bench's inputs, in nearly every 16-lane vector) and PoCL's builtin exp kept this kernel
+ * near its 60 %-of-copy target here (PoCL, 2^24: 9.1-10.3 ms, 60-80 % of copy; see
+ * docs/PERFORMANCE.md for what this version runs in). So, as the 16-bit ones on CPU devices, it
+ * computes exp(-z) itself, with no subnormal on the way for ordinary inputs:
+ *   z = be*scale (clamped to 109: beyond, t = 0), -z = k*ln2 + r with r exact (golu_inner()'s
+ *   reduction), exp(r) = 1 + r + r^2*(1/2 + r*q(r)) (golu_exp_cubic_poly(): about 0.8 ulp), and
+ *   exp(-k*LN2_LO) * (1 - z_lo) as one fma with c = -k*LN2_LO - z_lo;
+ *   where z > 80 ("lifted") t' = t * 2^32, a normal float down to z = 109, and the result
+ *   alpha*x*t' (below 2^105 there) is scaled back last: exactly by 2^-32 where that is normal,
+ *   else rounded once onto the subnormal grid, q * 2^-149 with q = rint(|y'| * 2^117), by the
+ *   sum with 2^23 (as golu_forward_value_plain() for bf16 does).
+ * For z > 109 (t < 2^-157) the result is 0, as the builtin exp's t (0 beyond z = 103.97) gave
+ * it. Only the plain kernels: blending, bias and parameter-gradient kernels keep
+ * golu_forward_value(), whose bits the tests compare with theirs. */
+#define GOLU_Z_LIFT 80.0f  /* z beyond: t' = t * 2^32 */
+#define GOLU_Z_ZERO 109.0f /* z beyond: t = 0; 2^(k + 32) is normal up to here (k >= -157) */
+inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma)
+{
+    golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_FREE);
+    const realV z = in.be * in.scale; /* >= 0 and finite: u is clamped */
+    const realV zc = fmin(z, (realV)GOLU_Z_ZERO);
+    const realV sh = fma(-zc, (realV)GOLU_INV_LN2, (realV)GOLU_SHIFTER);
+    const realV k = sh - (realV)GOLU_SHIFTER;
+    const realV r = fma(-k, (realV)GOLU_LN2_HI, -zc);
+    const realV c = fma(-k, (realV)GOLU_LN2_LO, -(in.be_lo * in.scale));
+    const realV m = fma(r * r, fma(r, golu_exp_cubic_poly(r), (realV)0.5f), r);
+    const golu_intV lifted = zc > (realV)GOLU_Z_LIFT;
+    realV t = ((realV)1.0f + m) * golu_pow2_of_shifted(lifted != 0 ? sh + (realV)32.0f : sh);
+    t = fma(t, c, t);
+    const golu_intV zero = z > (realV)GOLU_Z_ZERO;
+    t = zero != 0 ? (realV)0.0f : t;
+    const realV y = golu_scale_by_gate(x, t, alpha); /* 2^32 times too large where lifted */
+    const golu_uintV bits = golu_as_uintV(y);
+    const golu_uintV mag = bits & (golu_uintV)0x7fffffffu;
+    /* the result is below 2^-126 (|y| < 2^-94, whose exponent field is 33) */
+    const golu_intV sub = lifted & (mag < (golu_uintV)(33u << GOLU_MANT_BITS));
+    const golu_uintV q = golu_as_uintV(fma(golu_as_realV(mag), (realV)0x1p117f, (realV)0x1p23f)) -
+                         (golu_uintV)0x4b000000u;
+    /* 2^-32 as an exponent-field subtraction, exact where the result is normal; none where t = 0
+     * (y is then +-0, or NaN: x = +inf with gamma < 0, golu.h) */
+    const golu_uintV lift_bits = (lifted & ~zero) != 0 ? (golu_uintV)(32u << GOLU_MANT_BITS)
+                                                        : (golu_uintV)0u;
+    return golu_as_realV(sub != 0 ? (q | (bits ^ mag)) : bits - lift_bits);
+}
+#define GOLU_HAVE_PLAIN_VALUES 1
+#endif
 #endif
 
 #else /* !GOLU_PRECISE */

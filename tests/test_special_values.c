@@ -111,6 +111,35 @@ static void check_all(golu_dtype dt, int backward, size_t n, const void *x, cons
     assert_nan_rules(dt, n, x, backward ? dy : NULL, got, what);
 }
 
+/* gamma < 0 mirrors the curve. golu.h: the forward at x = +inf is then NaN (the gate's limit 0
+ * times inf), where the reference takes the limit 0; every other special and the backward match
+ * the reference. (CPU devices rescale a tiny gate and must keep that NaN: cl/golu_common.cl.) */
+static void run_mirrored(ts_env *env, golu_dtype dt, size_t ns, const void *xs, size_t n,
+                         const void *x, const void *dy)
+{
+    const golu_params p = {1.5, 0.5, -2.0};
+    const size_t es = golu_dtype_size(dt);
+    void *y = ts_alloc(dt, ns), *dx = ts_alloc(dt, n);
+    ts_assert_status(env->ctx, ts_forward(env, dt, ns, xs, y, &p), GOLU_OK);
+    size_t bad = 0, inf_seen = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const double xi = ts_get(dt, xs, i);
+        if (isinf(xi) && xi > 0) {
+            inf_seen++;
+            bad += !isnan(ts_get(dt, y, i));
+        } else {
+            bad += ts_check(dt, 0, 1, (const char *)xs + i * es, NULL, (const char *)y + i * es,
+                            &p, NULL, "specials gamma -2");
+        }
+    }
+    assert_int_equal(inf_seen, 1);
+    assert_int_equal(bad, 0);
+    ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, &p), GOLU_OK);
+    check_all(dt, 1, n, x, dy, dx, &p, "specials alpha 1.5 beta 0.5 gamma -2");
+    free(y);
+    free(dx);
+}
+
 static void run_specials(ts_env *env, golu_dtype dt)
 {
     ts_require_dtype(env, dt);
@@ -147,6 +176,7 @@ static void run_specials(ts_env *env, golu_dtype dt)
     check_all(dt, 0, ns, xs, NULL, y, &p, "specials alpha 1.5 beta 0.5 gamma 2");
     ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, &p), GOLU_OK);
     check_all(dt, 1, n, x, dy, dx, &p, "specials alpha 1.5 beta 0.5 gamma 2");
+    run_mirrored(env, dt, ns, xs, n, x, dy);
 
     free(xs);
     free(y);
