@@ -2,7 +2,7 @@
  * test_exhaustive16: all 65,536 f16 and all 65,536 bf16 bit patterns as x (NaNs, infinities and
  * subnormals included), forward and backward with dy = 1 and with random dy patterns; each result
  * within 1 ulp of the correctly rounded reference and NaN exactly where the reference is NaN
- * (golu_check_16).
+ * (golu_check_16); and the forward with gamma < 0 (forward_mirrored()).
  */
 #include "test_support.h"
 
@@ -36,6 +36,29 @@ static void forward_all(ts_env *env, golu_dtype dt)
     size_t bad = ts_check(dt, 0, ALL, x, NULL, y, NULL, &st, "exhaustive");
     report(dt, "forward", &st);
     assert_int_equal(st.checked, ALL);
+    assert_int_equal(bad, 0);
+    free(x);
+    free(y);
+}
+
+/* gamma < 0 mirrors the curve: every pattern within 1 ulp of the reference, except x = +inf,
+ * which golu.h makes NaN (the gate's limit 0 times inf; the reference takes the limit 0). CPU
+ * devices compute a tiny gate rescaled (cl/golu_common.cl): at +inf that NaN must survive. */
+static void forward_mirrored(ts_env *env, golu_dtype dt)
+{
+    const golu_params p = {1.5, 0.5, -2.0};
+    const uint16_t inf = dt == GOLU_BF16 ? 0x7f80 : 0x7c00;
+    uint16_t *x = all_patterns();
+    uint16_t *y = malloc(ALL * sizeof *y);
+    assert_non_null(y);
+    ts_assert_status(env->ctx, ts_forward(env, dt, ALL, x, y, &p), GOLU_OK);
+    assert_true(isnan(ts_get(dt, y, inf)));
+    ts_stats st = {0, 0, 0.0, 0.0};
+    size_t bad = ts_check(dt, 0, inf, x, NULL, y, &p, &st, "exhaustive gamma -2") +
+                 ts_check(dt, 0, ALL - inf - 1, x + inf + 1, NULL, y + inf + 1, &p, &st,
+                          "exhaustive gamma -2");
+    report(dt, "forward alpha 1.5 beta 0.5 gamma -2, x != +inf", &st);
+    assert_int_equal(st.checked, ALL - 1);
     assert_int_equal(bad, 0);
     free(x);
     free(y);
@@ -93,6 +116,8 @@ static void test_check_is_strict(void **state)
 
 static void test_f16_forward(void **state) { forward_all(*state, GOLU_F16); }
 static void test_bf16_forward(void **state) { forward_all(*state, GOLU_BF16); }
+static void test_f16_forward_mirrored(void **state) { forward_mirrored(*state, GOLU_F16); }
+static void test_bf16_forward_mirrored(void **state) { forward_mirrored(*state, GOLU_BF16); }
 static void test_f16_backward_dy1(void **state) { backward_all(*state, GOLU_F16, 0); }
 static void test_bf16_backward_dy1(void **state) { backward_all(*state, GOLU_BF16, 0); }
 static void test_f16_backward_dy_random(void **state) { backward_all(*state, GOLU_F16, 1); }
@@ -106,6 +131,8 @@ int main(void)
         cmocka_unit_test(test_check_is_strict),
         cmocka_unit_test(test_f16_forward),
         cmocka_unit_test(test_bf16_forward),
+        cmocka_unit_test(test_f16_forward_mirrored),
+        cmocka_unit_test(test_bf16_forward_mirrored),
         cmocka_unit_test(test_f16_backward_dy1),
         cmocka_unit_test(test_bf16_backward_dy1),
         cmocka_unit_test(test_f16_backward_dy_random),
