@@ -392,13 +392,18 @@ inline realV golu_clamp(realV v, real lo, real hi, int keep_nan)
 }
 
 /* alpha * x * t with x = -inf mapped to -REAL_MAX, so that a zero gate gives the limit -0 rather
- * than -inf * 0 (NaN stays NaN: the comparison is false). */
+ * than -inf * 0 (NaN stays NaN: the comparison is false). With alpha != 1 the order depends on
+ * |x|: below 1, alpha*x first, which cannot overflow there (|alpha| <= 2^60), since x*t of a tiny
+ * x is rounded on the subnormal grid and alpha would multiply that error (alpha 1e15, x =
+ * 1.4e-42: 6525 ulp in f32, against golu.h's bound of 4 ulp plus 2*(1 + |alpha*x|) subnormal
+ * units); from 1 on, x*t first, which stays finite where alpha*x would overflow and t is small,
+ * and whose subnormal rounding alpha multiplies into that bound's second term. */
 inline realV golu_scale_by_gate(realV x, realV t, real alpha)
 {
     realV xf = x < (realV)(-GOLU_REAL_MAX) ? (realV)(-GOLU_REAL_MAX) : x;
     if (alpha == (real)1) /* uniform */
         return xf * t;
-    return alpha * (xf * t);
+    return fabs(xf) < (realV)1 ? (alpha * xf) * t : alpha * (xf * t);
 }
 
 /* The compute type's representation: exponent bias and mantissa bits, its same-sized integer

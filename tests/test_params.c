@@ -2,7 +2,7 @@
  * test_params: alpha, beta, gamma over {0.5, 1, 1.5}^3, plus large gamma, beta = 0 and a few
  * others, on every dtype (f32 with many values, f16/bf16/f64 fewer), and beta = 2^+-60 with gamma
  * 0.37 and 3.3 where their gate is steep (f32, f64), bf16's backward with dy up to its largest
- * values and a small beta, checked with golu_check_*;
+ * values and a small beta, alpha up to 2^60 with tiny x (f32, f64), checked with golu_check_*;
  * changing the parameters between calls on one context gives each call its own correct result;
  * invalid parameters (non-finite, beta < 0) are rejected before anything is enqueued.
  */
@@ -114,6 +114,44 @@ static void run_extreme_beta(ts_env *env, golu_dtype dt)
 
 static void test_extreme_beta_f32(void **state) { run_extreme_beta(*state, GOLU_F32); }
 static void test_extreme_beta_f64(void **state) { run_extreme_beta(*state, GOLU_F64); }
+
+/* A large alpha with tiny x: y = alpha*x*t is a normal number, but x*t is subnormal (or nearly),
+ * and computed first it was rounded on the subnormal grid before alpha scaled its error up (f32,
+ * alpha 1e15: 6525 ulp at x = 1.4e-42). x = +-(1 + i/64) * 2^-k over the subnormals and the
+ * smallest normals, both passes. */
+static void run_large_alpha(ts_env *env, golu_dtype dt)
+{
+    ts_require_dtype(env, dt);
+    static const golu_params ps[] = {{0x1p60, 1.0, 1.0}, {-0x1p40, 0.5, 2.0}, {1e15, 1.0, 1e-6}};
+    const int k_lo = dt == GOLU_F32 ? 100 : 1000, k_hi = dt == GOLU_F32 ? 149 : 1074;
+    const size_t n = (size_t)(k_hi - k_lo + 1) * 128;
+    void *x = ts_alloc(dt, n), *y = ts_alloc(dt, n), *dy = ts_alloc(dt, n), *dx = ts_alloc(dt, n);
+    for (size_t i = 0; i < n; i++) {
+        const int k = k_lo + (int)(i / 128), j = (int)(i % 128);
+        ts_set(dt, x, i, (j % 2 ? -1.0 : 1.0) * ldexp(1.0 + (double)(j / 2) / 64.0, -k));
+        ts_set(dt, dy, i, 1.0 + (double)(j % 5));
+    }
+    for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
+        const golu_params *p = &ps[pi];
+        ts_stats f1 = {0, 0, 0.0, 0.0}, b1 = {0, 0, 0.0, 0.0};
+        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
+        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "large alpha, tiny x");
+        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
+        bad += ts_check(dt, 1, n, x, dy, dx, p, &b1, "large alpha, tiny x");
+        print_message("%s alpha %g beta %g gamma %g, |x| 2^-%d..2^-%d: forward max %.3g ulp, "
+                      "backward max %.3g ulp\n",
+                      golu_dtype_name(dt), p->alpha, p->beta, p->gamma, k_hi, k_lo - 1,
+                      f1.max_ulps, b1.max_ulps);
+        assert_int_equal(bad, 0);
+    }
+    free(x);
+    free(y);
+    free(dy);
+    free(dx);
+}
+
+static void test_large_alpha_f32(void **state) { run_large_alpha(*state, GOLU_F32); }
+static void test_large_alpha_f64(void **state) { run_large_alpha(*state, GOLU_F64); }
 
 /* bf16's backward with dy near its largest values: the gate is computed times dy's power of two
  * (cl/golu_common.cl, golu_split_dy), and with a small beta t - u*w reaches about 33 times that
@@ -302,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_grid_f16),       cmocka_unit_test(test_grid_bf16),
         cmocka_unit_test(test_grid_f64),       cmocka_unit_test(test_extreme_beta_f32),
         cmocka_unit_test(test_extreme_beta_f64), cmocka_unit_test(test_large_dy_bf16),
+        cmocka_unit_test(test_large_alpha_f32), cmocka_unit_test(test_large_alpha_f64),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
