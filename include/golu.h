@@ -169,7 +169,9 @@ GOLU_API const char *golu_last_create_detail(void);
 
 /*! golu_context_destroy() :
  *  Releases everything the context holds. golu_context_destroy(NULL) does nothing. Work already
- *  enqueued by the library keeps its own references and completes normally. */
+ *  enqueued by the library keeps its own references and completes normally (OpenCL's implicit
+ *  references; NVIDIA's driver 580 breaks this when kernels of two programs are pending: finish
+ *  the queues first there, docs/API.md "Known driver faults"). */
 GOLU_API void golu_context_destroy(golu_context *ctx);
 
 /*! golu_context_detail() :
