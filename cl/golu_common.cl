@@ -391,27 +391,22 @@ inline realV golu_clamp(realV v, real lo, real hi, int keep_nan)
     return fmin(fmax(v, (realV)lo), (realV)hi);
 }
 
-/* alpha * x * t with x = -inf mapped to -REAL_MAX, so that a zero gate gives the limit -0 rather
- * than -inf * 0 (NaN stays NaN: the comparison is false). f32 and f64 with alpha != 1: the order
- * depends on |x|. Below 1, alpha*x first, which cannot overflow there (|alpha| <= 2^60), since
- * x*t of a tiny x is rounded on the subnormal grid and alpha would multiply that error (alpha
- * 1e15, x = 1.4e-42: 6525 ulp in f32, against golu.h's bound of 4 ulp plus 2*(1 + |alpha*x|)
- * subnormal units); from 1 on, x*t first, which stays finite where alpha*x would overflow and t
- * is small, and whose subnormal rounding alpha multiplies into that bound's second term. f16 and
- * bf16 keep x*t first: an f16 x makes x*t a normal float, and bf16's least subnormal (2^-133)
- * leaves it 15 bits, more than the 8 stored. (On an H200, whose 16-bit forwards are not
- * specialised for the defaults, the two orders and their select, compiled into every element's
- * work, cost the f16 forward a fifth of its speed: 318.6 against 259.9 us at 2^28.) */
-inline realV golu_scale_by_gate(realV x, realV t, real alpha)
+/* alpha * x * t, as x * (alpha * t): alpha*t (|alpha| <= 2^60, 0 <= t <= 1) cannot overflow, and
+ * the product with x is rounded once, also where x is tiny. (alpha * (x*t), the order before,
+ * rounded x*t of a tiny x on the subnormal grid and alpha multiplied that error: alpha 1e15, x =
+ * 1.4e-42 gave 6525 ulp in f32, and bf16 x = 2^-133 with alpha 2^60, beta 10.2 32 ulp, against
+ * golu.h's bound of 4 ulp plus 2*(1 + |alpha*x|) subnormal units; where t itself is subnormal,
+ * alpha*t's error is inside that bound's second term.) x = -inf is first mapped to -REAL_MAX when
+ * gamma > 0, where the gate at -inf is 0, so that the product gives the limit -0 rather than
+ * -inf * 0; with gamma <= 0 the gate there is 1 (or exp(-beta)) and x itself gives the limit
+ * -inf. NaN stays NaN (the comparison is false). */
+inline realV golu_scale_by_gate(realV x, realV t, real alpha, real gamma)
 {
-    realV xf = x < (realV)(-GOLU_REAL_MAX) ? (realV)(-GOLU_REAL_MAX) : x;
+    const real lo = gamma > (real)0 ? -GOLU_REAL_MAX : -INFINITY; /* uniform */
+    realV xf = x < (realV)lo ? (realV)lo : x;
     if (alpha == (real)1) /* uniform */
         return xf * t;
-#if GOLU_PRECISE
-    return fabs(xf) < (realV)1 ? (alpha * xf) * t : alpha * (xf * t);
-#else
-    return alpha * (xf * t);
-#endif
+    return xf * (alpha * t);
 }
 
 /* The compute type's representation: exponent bias and mantissa bits, its same-sized integer
@@ -598,8 +593,9 @@ inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 /* f64: where the gate t = exp(-z) would be subnormal (z > GOLU_Z_SUBNORMAL) it is computed 2^64
  * times larger, as exp(-(z - 64*ln2)) with z - 64*ln2_short exact, and *back (2^-64, else 1)
  * scales the final result: the forward is then rounded once also where it is subnormal, and the
- * backward's t*(1 + u*z), normal where t is not, keeps its precision. (f32 skips this: it costs
- * the GPU's compute-bound f32 forward; there the tails lose a few ulp, docs/ACCURACY.md.) */
+ * backward's t*(1 + u*z), normal where t is not, keeps its precision. (f32 skips this on GPUs: it
+ * costs their compute-bound f32 forward; there the tails lose a few ulp, docs/ACCURACY.md. CPU
+ * devices' plain f32 forward rescales its own way: golu_forward_value_plain().) */
 inline realV golu_gate_rescaled(golu_inner_t in, realV *back)
 {
     realV z = in.be * in.scale;
@@ -614,7 +610,7 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
     realV back;
     realV t = golu_gate_rescaled(golu_inner(x, beta, gamma, GOLU_NAN_FREE), &back);
-    return golu_scale_by_gate(x, t, alpha) * back;
+    return golu_scale_by_gate(x, t, alpha, gamma) * back;
 }
 
 /* The backward's derivative times dy; also the gate it computed, unscaled (see
@@ -634,7 +630,7 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
     golu_inner_t in = golu_inner(x, beta, gamma, GOLU_NAN_FREE);
     realV t0 = exp(-(in.be * in.scale));
-    return golu_scale_by_gate(x, fma(-t0, in.be_lo * in.scale, t0), alpha);
+    return golu_scale_by_gate(x, fma(-t0, in.be_lo * in.scale, t0), alpha, gamma);
 }
 
 #if GOLU_EXP2_POLY
@@ -644,9 +640,9 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
  * near its 60 %-of-copy target here (PoCL, 2^24: 9.1-10.3 ms, 60-80 % of copy; see
  * docs/PERFORMANCE.md for what this version runs in). So, as the 16-bit ones on CPU devices, it
  * computes exp(-z) itself, with no subnormal on the way for ordinary inputs:
- *   z = be*scale (clamped to 109: beyond, t = 0), -z = k*ln2 + r with r exact (golu_inner()'s
- *   reduction), exp(r) = 1 + r + r^2*(1/2 + r*q(r)) (golu_exp_cubic_poly(): about 0.8 ulp), and
- *   exp(-k*LN2_LO) * (1 - z_lo) as one fma with c = -k*LN2_LO - z_lo;
+ *   z = be*scale (clamped to 109: beyond, t = 0), -(z + z_lo) = k*ln2 + r' with r' the exact
+ *   r of golu_inner()'s reduction plus c = -k*LN2_LO - z_lo, and exp(r') = 1 + r' + r'^2*(1/2 +
+ *   r'*q(r')) (golu_exp_cubic_poly(); the gate within about 1 ulp);
  *   where z > 80 ("lifted") t' = t * 2^32, a normal float down to z = 109, and the result
  *   alpha*x*t' (below 2^105 there) is scaled back last: exactly by 2^-32 where that is normal,
  *   else rounded once onto the subnormal grid, q * 2^-149 with q = rint(|y'| * 2^117), by the
@@ -663,15 +659,18 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
     const realV zc = fmin(z, (realV)GOLU_Z_ZERO);
     const realV sh = fma(-zc, (realV)GOLU_INV_LN2, (realV)GOLU_SHIFTER);
     const realV k = sh - (realV)GOLU_SHIFTER;
-    const realV r = fma(-k, (realV)GOLU_LN2_HI, -zc);
-    const realV c = fma(-k, (realV)GOLU_LN2_LO, -(in.be_lo * in.scale));
+    /* r exact; then r + c, c = -k*LN2_LO - z_lo, in one rounding (|r + c| < 1/2: 2^-26 at most,
+     * 1/4 ulp of t): two more roundings, 1 + m's and a product by 1 + c, left the gate about
+     * 1 ulp off and the forward 4.4 ulp at worst (a review: alpha -3.2, beta 0.0065, gamma
+     * -4.35, x = 2.155, z about 76) */
+    const realV r = fma(-k, (realV)GOLU_LN2_HI, -zc) +
+                    fma(-k, (realV)GOLU_LN2_LO, -(in.be_lo * in.scale));
     const realV m = fma(r * r, fma(r, golu_exp_cubic_poly(r), (realV)0.5f), r);
     const golu_intV lifted = zc > (realV)GOLU_Z_LIFT;
     realV t = ((realV)1.0f + m) * golu_pow2_of_shifted(lifted != 0 ? sh + (realV)32.0f : sh);
-    t = fma(t, c, t);
     const golu_intV zero = z > (realV)GOLU_Z_ZERO;
     t = zero != 0 ? (realV)0.0f : t;
-    const realV y = golu_scale_by_gate(x, t, alpha); /* 2^32 times too large where lifted */
+    const realV y = golu_scale_by_gate(x, t, alpha, gamma); /* 2^32 times too large where lifted */
     const golu_uintV bits = golu_as_uintV(y);
     const golu_uintV mag = bits & (golu_uintV)0x7fffffffu;
     /* the result is below 2^-126 (|y| < 2^-94, whose exponent field is 33) */
@@ -768,7 +767,7 @@ inline golu_gate_t golu_gate(realV x, real beta, real gamma)
 inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 {
     golu_gate_t g = golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_FREE, 0);
-    return golu_scale_by_gate(x, g.t, alpha);
+    return golu_scale_by_gate(x, g.t, alpha, gamma);
 }
 
 #if GOLU_DTYPE == 1 && GOLU_EXP2_POLY
@@ -782,7 +781,7 @@ inline realV golu_forward_value(realV x, real alpha, real beta, real gamma)
 inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma)
 {
     golu_gate_t g = golu_gate_scaled(x, beta, gamma, (realV)0, GOLU_NAN_FREE, 1);
-    return golu_scale_by_gate(x, g.t, alpha);
+    return golu_scale_by_gate(x, g.t, alpha, gamma);
 }
 #define GOLU_HAVE_PLAIN_VALUES 1
 #endif
@@ -832,7 +831,7 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
     realV e = golu_exp2_poly(u2 - (sh - (realV)GOLU_SHIFTER)) * golu_pow2_of_shifted(sh);
     golu_intV lifted;
     realV t = golu_exp2_lifted(fmax((-beta * GOLU_LOG2E) * e, (realV)-151.0f), &lifted);
-    realV y = golu_scale_by_gate(x, t, alpha); /* 2^24 times too large where lifted */
+    realV y = golu_scale_by_gate(x, t, alpha, gamma); /* 2^24 times too large where lifted */
     realV ay = fabs(y);
     const golu_intV sub = lifted & (ay < (realV)0x1p-102f); /* the result is below 2^-126 */
     const golu_uintV q = golu_as_uintV(fma(ay, (realV)0x1p109f, (realV)0x1p23f)) << 16;

@@ -2,7 +2,8 @@
  * test_params: alpha, beta, gamma over {0.5, 1, 1.5}^3, plus large gamma, beta = 0 and a few
  * others, on every dtype (f32 with many values, f16/bf16/f64 fewer), and beta = 2^+-60 with gamma
  * 0.37 and 3.3 where their gate is steep (f32, f64), bf16's backward with dy up to its largest
- * values and a small beta, alpha up to 2^60 with tiny x (f32, f64), checked with golu_check_*;
+ * values and a small beta, alpha up to 2^60 with tiny x (f32, bf16, f64), the f32 gate near the
+ * CPU devices' lift, checked with golu_check_*;
  * changing the parameters between calls on one context gives each call its own correct result;
  * invalid parameters (non-finite, beta < 0) are rejected before anything is enqueued.
  */
@@ -122,8 +123,12 @@ static void test_extreme_beta_f64(void **state) { run_extreme_beta(*state, GOLU_
 static void run_large_alpha(ts_env *env, golu_dtype dt)
 {
     ts_require_dtype(env, dt);
-    static const golu_params ps[] = {{0x1p60, 1.0, 1.0}, {-0x1p40, 0.5, 2.0}, {1e15, 1.0, 1e-6}};
-    const int k_lo = dt == GOLU_F32 ? 100 : 1000, k_hi = dt == GOLU_F32 ? 149 : 1074;
+    /* beta 10.174: a small gate (about 2^-14.7), which left bf16's x*t of x = 2^-133 two bits
+     * (32 ulp after alpha 2^60, a review) */
+    static const golu_params ps[] = {
+        {0x1p60, 1.0, 1.0}, {-0x1p40, 0.5, 2.0}, {1e15, 1.0, 1e-6}, {0x1p60, 10.174, 1.0}};
+    const int k_lo = dt == GOLU_F64 ? 1000 : 100;
+    const int k_hi = dt == GOLU_F64 ? 1074 : dt == GOLU_BF16 ? 133 : 149;
     const size_t n = (size_t)(k_hi - k_lo + 1) * 128;
     void *x = ts_alloc(dt, n), *y = ts_alloc(dt, n), *dy = ts_alloc(dt, n), *dx = ts_alloc(dt, n);
     for (size_t i = 0; i < n; i++) {
@@ -151,7 +156,38 @@ static void run_large_alpha(ts_env *env, golu_dtype dt)
 }
 
 static void test_large_alpha_f32(void **state) { run_large_alpha(*state, GOLU_F32); }
+static void test_large_alpha_bf16(void **state) { run_large_alpha(*state, GOLU_BF16); }
 static void test_large_alpha_f64(void **state) { run_large_alpha(*state, GOLU_F64); }
+
+/* Where the gate z is about 60-80 (under the CPU devices' lift at 80, cl/golu_common.cl), with
+ * parameters a review found the f32 forward 4.1 and 4.4 ulp off there: its exp(-z) was rounded
+ * three times. 20,000 x per set over that band, the review's two inputs among them. */
+static void test_gate_near_lift_f32(void **state)
+{
+    ts_env *env = *state;
+    static const struct {
+        golu_params p;
+        float x;
+    } cases[] = {{{3.0, 108.0, -3.0}, -0x1.d59c74p-4f},
+                 {{-0x1.9b9c08p+1, 0x1.a71532p-8, -0x1.162782p+2}, 0x1.13d52ep+1f}};
+    const size_t n = ts_size(20000, 2000);
+    float *x = ts_alloc(GOLU_F32, n), *y = ts_alloc(GOLU_F32, n);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const golu_params *p = &cases[c].p;
+        /* z = beta * exp(-gamma*x) from 60 to 80 */
+        const double a = -log(60.0 / p->beta) / p->gamma, b = -log(80.0 / p->beta) / p->gamma;
+        ts_fill_uniform(GOLU_F32, x, n, fmin(a, b), fmax(a, b), 0x7a7e + c);
+        x[0] = cases[c].x;
+        ts_assert_status(env->ctx, ts_forward(env, GOLU_F32, n, x, y, p), GOLU_OK);
+        ts_stats f1 = {0, 0, 0.0, 0.0};
+        size_t bad = ts_check(GOLU_F32, 0, n, x, NULL, y, p, &f1, "gate near the lift");
+        print_message("f32 alpha %g beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp\n",
+                      p->alpha, p->beta, p->gamma, fmin(a, b), fmax(a, b), f1.max_ulps);
+        assert_int_equal(bad, 0);
+    }
+    free(x);
+    free(y);
+}
 
 /* bf16's backward with dy near its largest values: the gate is computed times dy's power of two
  * (cl/golu_common.cl, golu_split_dy), and with a small beta t - u*w reaches about 33 times that
@@ -340,7 +376,8 @@ int main(void)
         cmocka_unit_test(test_grid_f16),       cmocka_unit_test(test_grid_bf16),
         cmocka_unit_test(test_grid_f64),       cmocka_unit_test(test_extreme_beta_f32),
         cmocka_unit_test(test_extreme_beta_f64), cmocka_unit_test(test_large_dy_bf16),
-        cmocka_unit_test(test_large_alpha_f32), cmocka_unit_test(test_large_alpha_f64),
+        cmocka_unit_test(test_large_alpha_f32), cmocka_unit_test(test_large_alpha_bf16),
+        cmocka_unit_test(test_large_alpha_f64), cmocka_unit_test(test_gate_near_lift_f32),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
