@@ -190,16 +190,16 @@ static void test_destroy_with_pending_work(void **state)
     /* NVIDIA's OpenCL (driver 580.159.04, H200) reads freed memory once the gate opens when the
      * pending kernels of two programs have had all their objects released: this f32 forward and
      * f16 backward crashed under MALLOC_PERTURB_ (which meson test sets), and so did a bare
-     * OpenCL program of two programs with no libgolu in it (docs/API.md, "Known driver
-     * faults"). The library cannot tell pending work from finished; there the test is skipped. */
+     * OpenCL program of two programs with no libgolu in it (docs/API.md, "Known driver faults").
+     * The library cannot tell pending work from finished; there only the forward (one program,
+     * which did not crash) is left pending. */
     char platform[256] = "";
     ts_cl_check(clGetPlatformInfo(env->platform, CL_PLATFORM_NAME, sizeof platform - 1, platform,
                                   NULL));
-    if (strstr(platform, "NVIDIA")) {
-        print_message("skipped on %s: a driver fault, docs/API.md \"Known driver faults\"\n",
-                      platform);
-        skip();
-    }
+    const int two_programs = strstr(platform, "NVIDIA") == NULL;
+    if (!two_programs)
+        print_message("%s: the forward alone (a driver fault, docs/API.md \"Known driver "
+                      "faults\")\n", platform);
     golu_context *gc = NULL;
     ts_assert_status(NULL, golu_context_create(env->cl_ctx, 1, &env->device, &gc), GOLU_OK);
     float *x = ts_alloc(GOLU_F32, N), *y = ts_alloc(GOLU_F32, N), *dx = ts_alloc(GOLU_F32, N);
@@ -213,25 +213,28 @@ static void test_destroy_with_pending_work(void **state)
     cl_event f = NULL, b = NULL;
     golu_status s1 = golu_enqueue_forward(gc, env->queue, GOLU_F32, N, bx, 0, by, 0, NULL, 1,
                                           &gate, &f);
-    golu_status s2 = golu_enqueue_backward(gc, env->queue, GOLU_F16, N / 2, bx, 0, bx, 0, bdx, 0,
-                                           NULL, 1, &gate, &b);
+    golu_status s2 = two_programs ? golu_enqueue_backward(gc, env->queue, GOLU_F16, N / 2, bx, 0,
+                                                          bx, 0, bdx, 0, NULL, 1, &gate, &b)
+                                  : GOLU_OK;
     golu_context_destroy(gc);
     ts_cl_check(clSetUserEventStatus(gate, CL_COMPLETE));
     ts_assert_status(NULL, s1, GOLU_OK);
     ts_assert_status(NULL, s2, GOLU_OK);
     ts_cl_check(clWaitForEvents(1, &f));
-    ts_cl_check(clWaitForEvents(1, &b));
     ts_read(env, by, 0, N * 4, y);
     assert_int_equal(ts_check(GOLU_F32, 0, N, x, NULL, y, NULL, NULL, "after destroy"), 0);
     /* the f16 backward read the f32 bytes as f16 patterns: check it the same way */
     uint16_t *h = (uint16_t *)x, *hdx = malloc(N / 2 * 2);
     assert_non_null(hdx);
-    ts_read(env, bdx, 0, N / 2 * 2, hdx);
-    assert_int_equal(ts_check(GOLU_F16, 1, N / 2, h, h, hdx, NULL, NULL, "after destroy"), 0);
+    if (two_programs) {
+        ts_cl_check(clWaitForEvents(1, &b));
+        ts_read(env, bdx, 0, N / 2 * 2, hdx);
+        assert_int_equal(ts_check(GOLU_F16, 1, N / 2, h, h, hdx, NULL, NULL, "after destroy"), 0);
+        clReleaseEvent(b);
+    }
     free(hdx);
     clReleaseEvent(gate);
     clReleaseEvent(f);
-    clReleaseEvent(b);
     clReleaseMemObject(bx);
     clReleaseMemObject(by);
     clReleaseMemObject(bdx);
