@@ -6,6 +6,7 @@
  */
 #include "test_support.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #define ALL 65536u
