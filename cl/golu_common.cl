@@ -391,22 +391,34 @@ inline realV golu_clamp(realV v, real lo, real hi, int keep_nan)
     return fmin(fmax(v, (realV)lo), (realV)hi);
 }
 
-/* alpha * x * t, as x * (alpha * t): alpha*t (|alpha| <= 2^60, 0 <= t <= 1) cannot overflow, and
- * the product with x is rounded once, also where x is tiny. (alpha * (x*t), the order before,
- * rounded x*t of a tiny x on the subnormal grid and alpha multiplied that error: alpha 1e15, x =
- * 1.4e-42 gave 6525 ulp in f32, and bf16 x = 2^-133 with alpha 2^60, beta 10.2 32 ulp, against
- * golu.h's bound of 4 ulp plus 2*(1 + |alpha*x|) subnormal units; where t itself is subnormal,
- * alpha*t's error is inside that bound's second term.) No branch on alpha == 1: alpha*t is then t
- * exactly, and on an H200 the branch cost the f16 forward 4.5 % at 2^28 and the f32 blend 5 %.
+/* alpha * x * t, in an order chosen by |alpha| (uniform): (alpha*x)*t for |alpha| <= 1, where
+ * alpha*x cannot overflow and its underflow's error (2^-150 at most, then times t <= 1) is inside
+ * golu.h's absolute term, 2*(1 + |alpha*x|) subnormal units; x*(alpha*t) for |alpha| > 1, where
+ * alpha*t (<= 2^60) cannot overflow, the product with x is rounded once, and alpha*t's own
+ * underflow error, times |x| < |alpha*x|, is inside that term too. Each fixed order fails
+ * somewhere (two reviews): alpha*(x*t), the order before this session, rounded x*t of a tiny x
+ * on the subnormal grid and alpha multiplied that error (f32, alpha 1e15, x = 1.4e-42: 6525 ulp;
+ * bf16 x = 2^-133, alpha 2^60, beta 10.2: 32 ulp); x*(alpha*t) underflowed alpha*t for a small
+ * alpha and multiplied that by a large |x| (alpha 0.01, gamma 0.1, x = -45.65: 3.4 times the
+ * bound; alpha 2^-60, gamma 0, beta 90, x = 2^127: 0 for 2^-62.8). Written as two factors, one of
+ * them 1 (exact), so that no element selects: on an H200 a per-element select between two orders
+ * cost the f16 forward a fifth of its speed. f16 keeps alpha*(x*t): its results' resolution,
+ * 2^-24, is far above any of these errors (at most |alpha| * 2^-150 <= 2^-90).
  * x = -inf is mapped to -REAL_MAX, so that a zero gate gives the limit -0 rather than -inf * 0
  * (NaN stays NaN: the comparison is false). With gamma <= 0 the gate at -inf is not 0, and the
- * forward there is -REAL_MAX * alpha * t instead of the limit -inf in f32 and f64 (golu.h): a
- * mapping chosen by gamma's sign cost an H200's f16 forward 4 % at 2^24 (a uniform compare
- * against a register instead of a constant; measured against this in one call). */
+ * forward there is finite, -REAL_MAX times alpha and the computed gate (golu.h), where the limit is
+ * -inf: a mapping chosen by gamma's sign cost an H200's f16 forward 4 % at 2^24 (a uniform compare
+ * against a register instead of a constant, measured against this mapping in one call). */
 inline realV golu_scale_by_gate(realV x, realV t, real alpha)
 {
     realV xf = x < (realV)(-GOLU_REAL_MAX) ? (realV)(-GOLU_REAL_MAX) : x;
-    return xf * (alpha * t);
+#if GOLU_DTYPE == 1
+    return alpha * (xf * t);
+#else
+    const int big = fabs(alpha) > (real)1; /* uniform */
+    const real on_x = big ? (real)1 : alpha, on_t = big ? alpha : (real)1;
+    return (xf * on_x) * (t * on_t);
+#endif
 }
 
 /* The compute type's representation: exponent bias and mantissa bits, its same-sized integer

@@ -2,8 +2,8 @@
  * test_params: alpha, beta, gamma over {0.5, 1, 1.5}^3, plus large gamma, beta = 0 and a few
  * others, on every dtype (f32 with many values, f16/bf16/f64 fewer), and beta = 2^+-60 with gamma
  * 0.37 and 3.3 where their gate is steep (f32, f64), bf16's backward with dy up to its largest
- * values and a small beta, alpha up to 2^60 with tiny x (f32, bf16, f64), the f32 gate near the
- * CPU devices' lift, checked with golu_check_*;
+ * values and a small beta, alpha up to 2^60 with tiny x and down to 2^-60 with large x (f32, bf16,
+ * f64), the f32 gate near the CPU devices' lift, checked with golu_check_*;
  * changing the parameters between calls on one context gives each call its own correct result;
  * invalid parameters (non-finite, beta < 0) are rejected before anything is enqueued.
  */
@@ -154,6 +154,45 @@ static void run_large_alpha(ts_env *env, golu_dtype dt)
     free(dy);
     free(dx);
 }
+
+/* A small alpha with a large |x| where the gate is subnormal (z about 85-103; f64 705-744): the
+ * product alpha*t then underflows, and computed first its error was multiplied by |x| (a review:
+ * alpha 0.01, gamma 0.1, x = -45.65, 3.4 times golu.h's bound; alpha 2^-60, gamma 0, beta 90,
+ * x = 2^127: 0 for 2^-62.8). 4000 x per set. */
+static void run_small_alpha(ts_env *env, golu_dtype dt)
+{
+    ts_require_dtype(env, dt);
+    static const golu_params ps[] = {
+        {0.01, 1.0, 0.1}, {0x1p-10, 1.0, 0x1p-20}, {-0x1p-60, 0x1p60, 0x1p-60}, {0x1p-60, 90.0, 0.0}};
+    const double z_lo = dt == GOLU_F64 ? 705.0 : 85.0, z_hi = dt == GOLU_F64 ? 744.0 : 103.0;
+    const size_t n = 4000;
+    void *x = ts_alloc(dt, n), *y = ts_alloc(dt, n);
+    for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
+        const golu_params *p = &ps[pi];
+        double a, b;
+        if (p->gamma == 0.0) { /* the gate is exp(-beta) everywhere: |x| from 2^100 to 2^127 */
+            a = 0x1p100;
+            b = 0x1p127;
+        } else { /* z = beta * exp(-gamma*x) from z_lo to z_hi */
+            a = -log(z_lo / p->beta) / p->gamma;
+            b = -log(z_hi / p->beta) / p->gamma;
+        }
+        ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0x5a11 + pi);
+        ts_stats f1 = {0, 0, 0.0, 0.0};
+        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
+        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "small alpha, large x");
+        print_message("%s alpha %g beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp\n",
+                      golu_dtype_name(dt), p->alpha, p->beta, p->gamma, fmin(a, b), fmax(a, b),
+                      f1.max_ulps);
+        assert_int_equal(bad, 0);
+    }
+    free(x);
+    free(y);
+}
+
+static void test_small_alpha_f32(void **state) { run_small_alpha(*state, GOLU_F32); }
+static void test_small_alpha_bf16(void **state) { run_small_alpha(*state, GOLU_BF16); }
+static void test_small_alpha_f64(void **state) { run_small_alpha(*state, GOLU_F64); }
 
 static void test_large_alpha_f32(void **state) { run_large_alpha(*state, GOLU_F32); }
 static void test_large_alpha_bf16(void **state) { run_large_alpha(*state, GOLU_BF16); }
@@ -378,6 +417,8 @@ int main(void)
         cmocka_unit_test(test_extreme_beta_f64), cmocka_unit_test(test_large_dy_bf16),
         cmocka_unit_test(test_large_alpha_f32), cmocka_unit_test(test_large_alpha_bf16),
         cmocka_unit_test(test_large_alpha_f64), cmocka_unit_test(test_gate_near_lift_f32),
+        cmocka_unit_test(test_small_alpha_f32), cmocka_unit_test(test_small_alpha_bf16),
+        cmocka_unit_test(test_small_alpha_f64),
     };
     return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }
