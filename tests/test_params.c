@@ -37,6 +37,21 @@ static size_t param_list(golu_params *out)
     return k;
 }
 
+/* The forward of x with p (and with a dy the backward too), each result checked against the
+ * reference into fwd (and bwd); returns the number of failing elements. */
+static size_t run_checked(ts_env *env, golu_dtype dt, size_t n, const void *x, const void *dy,
+                          void *y, void *dx, const golu_params *p, ts_stats *fwd, ts_stats *bwd,
+                          const char *what)
+{
+    ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
+    size_t bad = ts_check(dt, 0, n, x, NULL, y, p, fwd, what);
+    if (dy) {
+        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
+        bad += ts_check(dt, 1, n, x, dy, dx, p, bwd, what);
+    }
+    return bad;
+}
+
 static void run_grid(ts_env *env, golu_dtype dt, size_t n)
 {
     ts_require_dtype(env, dt);
@@ -52,11 +67,8 @@ static void run_grid(ts_env *env, golu_dtype dt, size_t n)
     ts_stats fwd = {0, 0, 0.0, 0.0}, bwd = {0, 0, 0.0, 0.0};
     for (size_t pi = 0; pi < np; pi++) {
         const golu_params *p = &ps[pi];
-        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
         ts_stats f1 = {0, 0, 0.0, 0.0}, b1 = {0, 0, 0.0, 0.0};
-        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "params");
-        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
-        bad += ts_check(dt, 1, n, x, dy, dx, p, &b1, "params");
+        size_t bad = run_checked(env, dt, n, x, dy, y, dx, p, &f1, &b1, "params");
         print_message("%s alpha %-4g beta %-4g gamma %-4g: forward max %.3g ulp, backward max "
                       "%.3g ulp\n",
                       golu_dtype_name(dt), p->alpha, p->beta, p->gamma, f1.max_ulps, b1.max_ulps);
@@ -97,10 +109,7 @@ static void run_extreme_beta(ts_env *env, golu_dtype dt)
         const double a = -log(0.5 / p->beta) / p->gamma, b = -log(90.0 / p->beta) / p->gamma;
         ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0xbe7b + pi);
         ts_stats f1 = {0, 0, 0.0, 0.0}, b1 = {0, 0, 0.0, 0.0};
-        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
-        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "extreme beta");
-        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
-        bad += ts_check(dt, 1, n, x, dy, dx, p, &b1, "extreme beta");
+        size_t bad = run_checked(env, dt, n, x, dy, y, dx, p, &f1, &b1, "extreme beta");
         print_message("%s beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp, backward max "
                       "%.3g ulp\n",
                       golu_dtype_name(dt), p->beta, p->gamma, fmin(a, b), fmax(a, b), f1.max_ulps,
@@ -139,10 +148,7 @@ static void run_large_alpha(ts_env *env, golu_dtype dt)
     for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
         const golu_params *p = &ps[pi];
         ts_stats f1 = {0, 0, 0.0, 0.0}, b1 = {0, 0, 0.0, 0.0};
-        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
-        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "large alpha, tiny x");
-        ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
-        bad += ts_check(dt, 1, n, x, dy, dx, p, &b1, "large alpha, tiny x");
+        size_t bad = run_checked(env, dt, n, x, dy, y, dx, p, &f1, &b1, "large alpha, tiny x");
         print_message("%s alpha %g beta %g gamma %g, |x| 2^-%d..2^-%d: forward max %.3g ulp, "
                       "backward max %.3g ulp\n",
                       golu_dtype_name(dt), p->alpha, p->beta, p->gamma, k_hi, k_lo - 1,
@@ -162,8 +168,10 @@ static void run_large_alpha(ts_env *env, golu_dtype dt)
 static void run_small_alpha(ts_env *env, golu_dtype dt)
 {
     ts_require_dtype(env, dt);
-    static const golu_params ps[] = {
-        {0.01, 1.0, 0.1}, {0x1p-10, 1.0, 0x1p-20}, {-0x1p-60, 0x1p60, 0x1p-60}, {0x1p-60, 90.0, 0.0}};
+    static const golu_params ps[] = {{0.01, 1.0, 0.1},
+                                     {0x1p-10, 1.0, 0x1p-20},
+                                     {-0x1p-60, 0x1p60, 0x1p-60},
+                                     {0x1p-60, 90.0, 0.0}};
     const double z_lo = dt == GOLU_F64 ? 705.0 : 85.0, z_hi = dt == GOLU_F64 ? 744.0 : 103.0;
     const size_t n = 4000;
     void *x = ts_alloc(dt, n), *y = ts_alloc(dt, n);
@@ -179,8 +187,8 @@ static void run_small_alpha(ts_env *env, golu_dtype dt)
         }
         ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0x5a11 + pi);
         ts_stats f1 = {0, 0, 0.0, 0.0};
-        ts_assert_status(env->ctx, ts_forward(env, dt, n, x, y, p), GOLU_OK);
-        size_t bad = ts_check(dt, 0, n, x, NULL, y, p, &f1, "small alpha, large x");
+        size_t bad =
+            run_checked(env, dt, n, x, NULL, y, NULL, p, &f1, NULL, "small alpha, large x");
         print_message("%s alpha %g beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp\n",
                       golu_dtype_name(dt), p->alpha, p->beta, p->gamma, fmin(a, b), fmax(a, b),
                       f1.max_ulps);
@@ -217,9 +225,9 @@ static void test_gate_near_lift_f32(void **state)
         const double a = -log(60.0 / p->beta) / p->gamma, b = -log(80.0 / p->beta) / p->gamma;
         ts_fill_uniform(GOLU_F32, x, n, fmin(a, b), fmax(a, b), 0x7a7e + c);
         x[0] = cases[c].x;
-        ts_assert_status(env->ctx, ts_forward(env, GOLU_F32, n, x, y, p), GOLU_OK);
         ts_stats f1 = {0, 0, 0.0, 0.0};
-        size_t bad = ts_check(GOLU_F32, 0, n, x, NULL, y, p, &f1, "gate near the lift");
+        size_t bad = run_checked(env, GOLU_F32, n, x, NULL, y, NULL, p, &f1, NULL,
+                                 "gate near the lift");
         print_message("f32 alpha %g beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp\n",
                       p->alpha, p->beta, p->gamma, fmin(a, b), fmax(a, b), f1.max_ulps);
         assert_int_equal(bad, 0);
