@@ -689,11 +689,11 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
     const golu_intV sub = lifted & (mag < (golu_uintV)(33u << GOLU_MANT_BITS));
     const golu_uintV q = golu_as_uintV(fma(golu_as_realV(mag), (realV)0x1p117f, (realV)0x1p23f)) -
                          (golu_uintV)0x4b000000u;
-    /* 2^-32 as an exponent-field subtraction, exact where the result is normal; none where t = 0
-     * (y is then +-0, or NaN: x = +inf with gamma < 0, golu.h) */
-    const golu_uintV lift_bits = (lifted & ~zero) != 0 ? (golu_uintV)(32u << GOLU_MANT_BITS)
-                                                        : (golu_uintV)0u;
-    return golu_as_realV(sub != 0 ? (q | (bits ^ mag)) : bits - lift_bits);
+    /* 2^-32 as an exponent-field subtraction, exact where the result is normal; y itself where
+     * t = 0 (it is then +-0, or NaN: x = +inf with gamma < 0, golu.h) */
+    const golu_uintV lift_bits = lifted != 0 ? (golu_uintV)(32u << GOLU_MANT_BITS) : (golu_uintV)0u;
+    const golu_uintV scaled = sub != 0 ? (q | (bits ^ mag)) : bits - lift_bits;
+    return golu_as_realV(zero != 0 ? bits : scaled);
 }
 #define GOLU_HAVE_PLAIN_VALUES 1
 #endif
