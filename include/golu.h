@@ -381,9 +381,11 @@ GOLU_API golu_status golu_select_device(const char *spec, cl_platform_id *platfo
  *      subnormal (2^-149), as f32: the gate is a float, so where alpha*|x| is large (alpha near
  *      2^60, or |x| beyond 2^23 with a tiny gamma) a result below about |alpha*x| * 2^-149 can
  *      come out as 0 (a review found such inputs; the default parameters have none).
- *  The bounds hold for every valid golu_params; exact limits at +-inf need beta > 0, gamma > 0
- *  (gamma = 0 and gamma < 0 give NaN at the infinity where the gate's limit is 0 * inf, and in
- *  f32 and f64 forward(-inf) = -REAL_MAX * alpha * t there, t the gate, instead of -inf).
+ *  The bounds hold for every valid golu_params; exact limits at +-inf need beta > 0, gamma > 0.
+ *  With gamma < 0 the forward at +inf is NaN (the gate's limit 0 times inf). With gamma <= 0
+ *  the gate at x = -inf is taken as 1 (for gamma = 0 too, where it is exp(-beta) elsewhere), and
+ *  the forward there is -REAL_MAX * alpha rounded to the dtype (-inf in f16, and in bf16 for
+ *  |alpha| >= 1) instead of the limit; with gamma = 0 the gate at +inf is taken as 1 as well.
  *  f16/bf16's 1-ulp bound is tested on all inputs for the default parameters; for others the
  *  float computation's few-ulp error can show as 2-6 f16 ulp next to the gradient's zero.
  *  Errors: GOLU_ERROR_NULL_ARGUMENT (ctx, queue, x, y), GOLU_ERROR_INVALID_DTYPE,
