@@ -396,11 +396,13 @@ inline realV golu_clamp(realV v, real lo, real hi, int keep_nan)
  * golu.h's absolute term, 2*(1 + |alpha*x|) subnormal units; x*(alpha*t) for |alpha| > 1, where
  * alpha*t (<= 2^60) cannot overflow, the product with x is rounded once, and alpha*t's own
  * underflow error, times |x| < |alpha*x|, is inside that term too. Each fixed order fails
- * somewhere (two reviews): alpha*(x*t), the order before this session, rounded x*t of a tiny x
- * on the subnormal grid and alpha multiplied that error (f32, alpha 1e15, x = 1.4e-42: 6525 ulp;
- * bf16 x = 2^-133, alpha 2^60, beta 10.2: 32 ulp); x*(alpha*t) underflowed alpha*t for a small
- * alpha and multiplied that by a large |x| (alpha 0.01, gamma 0.1, x = -45.65: 3.4 times the
- * bound; alpha 2^-60, gamma 0, beta 90, x = 2^127: 0 for 2^-62.8). Written as two factors, one of
+ * somewhere: alpha*(x*t), the order before this session, rounded x*t of a tiny x on the
+ * subnormal grid and alpha multiplied that error (f32, alpha 1e15, x = 1.4e-42: 6525 ulp in
+ * golu-bench --accuracy; bf16 x = 2^-133, alpha 2^60, beta 10.2: 32 ulp in a review's scalar
+ * reproduction); x*(alpha*t) underflowed alpha*t for a small alpha and multiplied that by a large
+ * |x| (a review's reproduction: alpha 0.01, gamma 0.1, x = -45.65, 3.4 times the bound; alpha
+ * 2^-60, gamma 0, beta 90, x = 2^127: 0 for 2^-62.8; test_params saw f32
+ * zeros). Written as two factors, one of
  * them 1 (exact), so that no element selects: on an H200 a per-element select between two orders
  * cost the f16 forward a fifth of its speed. f16 keeps alpha*(x*t): its results' resolution,
  * 2^-24, is far above any of these errors (at most |alpha| * 2^-150 <= 2^-90).
@@ -849,8 +851,8 @@ inline realV golu_forward_value_plain(realV x, real alpha, real beta, real gamma
     const golu_uintV q = golu_as_uintV(fma(ay, (realV)0x1p109f, (realV)0x1p23f)) << 16;
     /* 2^-24 as an exponent-field subtraction (lifted, |y| < 2^113), exact where the result is
      * normal; none where t' = 0 (y is then +-0, or NaN: x = +inf with gamma < 0, golu.h). The
-     * float product it replaced, y * 2^-24 where lifted and not sub, took 8.4-8.6 ms here against
-     * 7.4 (PoCL, 2^24). */
+     * float product it replaced, y * 2^-24 where lifted and not sub, took 8.40-8.50 ms here against
+     * 7.61-7.70 (PoCL, 2^24, minimums of four alternating pairs). */
     const golu_uintV yb = golu_as_uintV(y);
     const golu_uintV lift_bits = (lifted & (t > (realV)0.0f)) != 0 ? (golu_uintV)(24u << 23)
                                                                   : (golu_uintV)0u;

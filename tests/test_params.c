@@ -52,6 +52,17 @@ static size_t run_checked(ts_env *env, golu_dtype dt, size_t n, const void *x, c
     return bad;
 }
 
+/* x uniform over the band where the gate's z = beta * exp(-gamma*x) runs from z_lo to z_hi
+ * (gamma != 0); range gets the band's ends, lower first. */
+static void fill_z_band(golu_dtype dt, void *x, size_t n, const golu_params *p, double z_lo,
+                        double z_hi, uint64_t seed, double range[2])
+{
+    const double a = -log(z_lo / p->beta) / p->gamma, b = -log(z_hi / p->beta) / p->gamma;
+    range[0] = fmin(a, b);
+    range[1] = fmax(a, b);
+    ts_fill_uniform(dt, x, n, range[0], range[1], seed);
+}
+
 static void run_grid(ts_env *env, golu_dtype dt, size_t n)
 {
     ts_require_dtype(env, dt);
@@ -106,14 +117,13 @@ static void run_extreme_beta(ts_env *env, golu_dtype dt)
     ts_fill_uniform(dt, dy, n, -5.0, 5.0, 0xbe7a + (uint64_t)dt);
     for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
         const golu_params *p = &ps[pi];
-        const double a = -log(0.5 / p->beta) / p->gamma, b = -log(90.0 / p->beta) / p->gamma;
-        ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0xbe7b + pi);
+        double r[2];
+        fill_z_band(dt, x, n, p, 0.5, 90.0, 0xbe7b + pi, r);
         ts_stats f1 = {0, 0, 0.0, 0.0}, b1 = {0, 0, 0.0, 0.0};
         size_t bad = run_checked(env, dt, n, x, dy, y, dx, p, &f1, &b1, "extreme beta");
         print_message("%s beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp, backward max "
                       "%.3g ulp\n",
-                      golu_dtype_name(dt), p->beta, p->gamma, fmin(a, b), fmax(a, b), f1.max_ulps,
-                      b1.max_ulps);
+                      golu_dtype_name(dt), p->beta, p->gamma, r[0], r[1], f1.max_ulps, b1.max_ulps);
         assert_int_equal(bad, 0);
     }
     free(x);
@@ -177,21 +187,16 @@ static void run_small_alpha(ts_env *env, golu_dtype dt)
     void *x = ts_alloc(dt, n), *y = ts_alloc(dt, n);
     for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
         const golu_params *p = &ps[pi];
-        double a, b;
-        if (p->gamma == 0.0) { /* the gate is exp(-beta) everywhere: |x| from 2^100 to 2^127 */
-            a = 0x1p100;
-            b = 0x1p127;
-        } else { /* z = beta * exp(-gamma*x) from z_lo to z_hi */
-            a = -log(z_lo / p->beta) / p->gamma;
-            b = -log(z_hi / p->beta) / p->gamma;
-        }
-        ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0x5a11 + pi);
+        double r[2] = {0x1p100, 0x1p127}; /* gamma 0: the gate is exp(-beta) for every x */
+        if (p->gamma == 0.0)
+            ts_fill_uniform(dt, x, n, r[0], r[1], 0x5a11 + pi);
+        else
+            fill_z_band(dt, x, n, p, z_lo, z_hi, 0x5a11 + pi, r);
         ts_stats f1 = {0, 0, 0.0, 0.0};
         size_t bad =
             run_checked(env, dt, n, x, NULL, y, NULL, p, &f1, NULL, "small alpha, large x");
         print_message("%s alpha %g beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp\n",
-                      golu_dtype_name(dt), p->alpha, p->beta, p->gamma, fmin(a, b), fmax(a, b),
-                      f1.max_ulps);
+                      golu_dtype_name(dt), p->alpha, p->beta, p->gamma, r[0], r[1], f1.max_ulps);
         assert_int_equal(bad, 0);
     }
     free(x);
@@ -221,15 +226,14 @@ static void test_gate_near_lift_f32(void **state)
     float *x = ts_alloc(GOLU_F32, n), *y = ts_alloc(GOLU_F32, n);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const golu_params *p = &cases[c].p;
-        /* z = beta * exp(-gamma*x) from 60 to 80 */
-        const double a = -log(60.0 / p->beta) / p->gamma, b = -log(80.0 / p->beta) / p->gamma;
-        ts_fill_uniform(GOLU_F32, x, n, fmin(a, b), fmax(a, b), 0x7a7e + c);
+        double r[2];
+        fill_z_band(GOLU_F32, x, n, p, 60.0, 80.0, 0x7a7e + c, r);
         x[0] = cases[c].x;
         ts_stats f1 = {0, 0, 0.0, 0.0};
         size_t bad = run_checked(env, GOLU_F32, n, x, NULL, y, NULL, p, &f1, NULL,
                                  "gate near the lift");
         print_message("f32 alpha %g beta %g gamma %g, x in [%g, %g]: forward max %.3g ulp\n",
-                      p->alpha, p->beta, p->gamma, fmin(a, b), fmax(a, b), f1.max_ulps);
+                      p->alpha, p->beta, p->gamma, r[0], r[1], f1.max_ulps);
         assert_int_equal(bad, 0);
     }
     free(x);
@@ -254,9 +258,8 @@ static void test_large_dy_bf16(void **state)
     }
     for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
         const golu_params *p = &ps[pi];
-        /* z = beta * exp(-gamma*x) from 1/8 to 8 */
-        const double a = -log(0.125 / p->beta) / p->gamma, b = -log(8.0 / p->beta) / p->gamma;
-        ts_fill_uniform(dt, x, n, fmin(a, b), fmax(a, b), 0x1a7e + pi);
+        double r[2]; /* z from 1/8 to 8 */
+        fill_z_band(dt, x, n, p, 0.125, 8.0, 0x1a7e + pi, r);
         ts_stats b1 = {0, 0, 0.0, 0.0};
         ts_assert_status(env->ctx, ts_backward(env, dt, n, dy, x, dx, p), GOLU_OK);
         size_t bad = ts_check(dt, 1, n, x, dy, dx, p, &b1, "large dy");
